@@ -1,0 +1,170 @@
+/**
+ * \file tlsp_config.h
+ * \brief Connection configuration: role, credentials, versions, suites, sizes, deadlines.
+ *
+ * A tlsp_config is caller-allocated and shared by any number of engines. Set it up once
+ * (init, then setters), then attach engines with tlsp_engine_init(). The config must
+ * outlive its engines and must not be changed while any engine uses it: mbedTLS reads it
+ * during every handshake.
+ *
+ * Everything is given from memory; nothing reads a file system. Credentials are copied
+ * (parsed into mbedTLS structures on the mbedTLS heap), so the caller's buffers may be
+ * wiped right after the call returns.
+ *
+ * Defaults are the secure ones:
+ *   - TLS 1.2 minimum, TLS 1.3 maximum; AEAD cipher suites only.
+ *   - A client verifies the server's certificate (a CA chain is required unless the client
+ *     uses only a PSK) and checks the hostname it was given (required when verifying).
+ *   - A server does not ask for a client certificate unless tlsp_config_require_client_cert().
+ *   - No renegotiation; no compression; extended master secret on TLS 1.2.
+ *   - Handshake deadline 30 s; no read deadline (an idle connection is legitimate).
+ */
+#ifndef TLSP_CONFIG_H
+#define TLSP_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mbedtls/ssl.h"
+#include "mbedtls/x509_crt.h"
+#include "mbedtls/pk.h"
+
+#include "tlspair/tlsp_error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Longest hostname accepted (RFC 1035). */
+#define TLSP_MAX_HOSTNAME 253
+/** Most cipher suites a config can list. */
+#define TLSP_MAX_CIPHERSUITES 16
+/** Default handshake deadline (ms). */
+#define TLSP_DEFAULT_HANDSHAKE_TIMEOUT_MS 30000u
+
+typedef enum {
+    TLSP_CLIENT = 0,
+    TLSP_SERVER = 1
+} tlsp_role;
+
+typedef enum {
+    TLSP_TLS1_2 = 0x0303,
+    TLSP_TLS1_3 = 0x0304
+} tlsp_version;
+
+/** Caller-allocated configuration. Fields are private: use the functions. */
+typedef struct tlsp_config {
+    mbedtls_ssl_config ssl;
+    mbedtls_x509_crt ca_chain;
+    mbedtls_x509_crt own_chain;
+    mbedtls_pk_context own_key;
+    int ciphersuites[TLSP_MAX_CIPHERSUITES + 1];   /* 0-terminated */
+    char hostname[TLSP_MAX_HOSTNAME + 1];
+    uint32_t handshake_timeout_ms;
+    uint32_t read_timeout_ms;
+    size_t record_size;
+    tlsp_role role;
+    unsigned flags;                                /* TLSP_CFG_* in tlsp_config.c */
+} tlsp_config;
+
+/**
+ * \brief Initialise a config with the secure defaults for a role.
+ * \param cfg   caller-allocated; must not be initialised already.
+ * \param role  TLSP_CLIENT or TLSP_SERVER.
+ * \return 0; TLSP_ERR_BAD_ARG (NULL, bad role); TLSP_ERR_ENTROPY if the port's entropy
+ *         source fails (the random generator is seeded here, once per process);
+ *         TLSP_ERR_NO_MEMORY.
+ * \note On failure cfg is left freed; calling tlsp_config_free() on it is harmless.
+ */
+int tlsp_config_init(tlsp_config *cfg, tlsp_role role);
+
+/**
+ * \brief Release everything the config holds and wipe it (keys, PSK, hostname).
+ * \param cfg  may be NULL. No engine may still use it.
+ */
+void tlsp_config_free(tlsp_config *cfg);
+
+/**
+ * \brief Restrict the protocol versions.
+ * \param min, max  TLSP_TLS1_2 or TLSP_TLS1_3, min <= max.
+ * \return 0 or TLSP_ERR_BAD_ARG.
+ */
+int tlsp_config_set_versions(tlsp_config *cfg, tlsp_version min, tlsp_version max);
+
+/**
+ * \brief Use a pre-shared key (both roles). A server accepts only this identity.
+ * \param identity, identity_len  1..128 bytes, copied.
+ * \param key, key_len            1..64 bytes, copied (and wiped on free).
+ * \return 0; TLSP_ERR_BAD_ARG; TLSP_ERR_STATE if a PSK is already set;
+ *         TLSP_ERR_NO_MEMORY.
+ */
+int tlsp_config_set_psk(tlsp_config *cfg, const uint8_t *identity, size_t identity_len,
+                        const uint8_t *key, size_t key_len);
+
+/**
+ * \brief This side's certificate chain and private key (a server's identity, or a
+ *        client's for mutual authentication).
+ * \param chain, chain_len  PEM (NUL-terminated, the NUL counted in chain_len) or DER; leaf
+ *                          first. Several PEM certificates may follow each other.
+ * \param key, key_len      PEM (NUL counted) or DER private key, matching the leaf.
+ * \param password          NUL-terminated password for an encrypted key, or NULL.
+ * \return 0; TLSP_ERR_BAD_ARG; TLSP_ERR_PARSE (unreadable chain or key, or the key does
+ *         not match the certificate); TLSP_ERR_KEY_PASSWORD (encrypted key with a missing
+ *         or wrong password); TLSP_ERR_STATE if already set; TLSP_ERR_NO_MEMORY.
+ */
+int tlsp_config_set_own_cert(tlsp_config *cfg, const uint8_t *chain, size_t chain_len,
+                             const uint8_t *key, size_t key_len, const char *password);
+
+/**
+ * \brief Trusted CA certificates for verifying the peer.
+ * \param ca, ca_len  PEM (NUL counted) or DER. May be called again to add more.
+ * \return 0; TLSP_ERR_BAD_ARG; TLSP_ERR_PARSE; TLSP_ERR_NO_MEMORY.
+ */
+int tlsp_config_add_ca(tlsp_config *cfg, const uint8_t *ca, size_t ca_len);
+
+/**
+ * \brief Client only: the server's expected name. Sent as SNI and checked against the
+ *        certificate's subjectAltName (or CN).
+ * \param hostname  NUL-terminated, 1..TLSP_MAX_HOSTNAME characters, copied.
+ * \return 0; TLSP_ERR_BAD_ARG; TLSP_ERR_STATE on a server config.
+ */
+int tlsp_config_set_hostname(tlsp_config *cfg, const char *hostname);
+
+/**
+ * \brief Server only: demand a client certificate signed by the configured CA chain.
+ * \return 0; TLSP_ERR_BAD_ARG; TLSP_ERR_STATE on a client config.
+ */
+int tlsp_config_require_client_cert(tlsp_config *cfg);
+
+/**
+ * \brief Replace the cipher-suite list.
+ * \param names  colon-separated mbedTLS suite names, most preferred first, e.g.
+ *               "TLS1-3-AES-128-GCM-SHA256:TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256".
+ * \return 0; TLSP_ERR_BAD_ARG for an unknown name, a non-AEAD suite, more than
+ *         TLSP_MAX_CIPHERSUITES names, or an empty list.
+ */
+int tlsp_config_set_ciphersuites(tlsp_config *cfg, const char *names);
+
+/**
+ * \brief Largest plaintext this side puts in one record (and, on a TLS 1.2 client, asks
+ *        the server to respect with max_fragment_length when size is 512, 1024, 2048 or
+ *        4096).
+ * \param size  64 .. 16384. Default 16384.
+ * \return 0 or TLSP_ERR_BAD_ARG.
+ */
+int tlsp_config_set_record_size(tlsp_config *cfg, size_t size);
+
+/**
+ * \brief Deadlines, measured on the port's monotonic clock.
+ * \param handshake_ms  whole handshake, from the first tlsp_handshake() call; 0 = none.
+ * \param read_ms       longest wait for peer bytes while tlsp_read() has nothing to
+ *                      return; 0 = none.
+ * \return 0 or TLSP_ERR_BAD_ARG.
+ */
+int tlsp_config_set_timeouts(tlsp_config *cfg, uint32_t handshake_ms, uint32_t read_ms);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TLSP_CONFIG_H */

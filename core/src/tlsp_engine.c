@@ -1,0 +1,595 @@
+/*
+ * The engine: mbedTLS bound to two byte queues, with the app-side calls that hide
+ * mbedTLS's I/O rules (WANT_* codes, write retries, EOF as 0) behind one error model.
+ */
+#include "tlspair/tlsp_engine.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include "mbedtls/platform_util.h"
+
+#include "tlspair/tlsp_port.h"
+#include "tlsp_config_internal.h"
+#include "tlsp_engine_internal.h"
+#include "tlsp_platform.h"
+
+/* ---- mbedTLS's side of the BIO pair ---------------------------------------------------- */
+
+static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    tlsp_engine *e = ctx;
+    size_t n;
+
+    if (len > INT_MAX) {
+        len = INT_MAX;
+    }
+    n = tlsp_queue_write(&e->net_out, buf, len);
+    if (n == 0) {
+        return MBEDTLS_ERR_SSL_WANT_WRITE;
+    }
+    e->counters.bytes_out += n;
+    e->counters.records_out += tlsp_record_meter_feed(&e->meter_out, buf, n);
+    return (int) n;
+}
+
+/* Never returns 0 for "empty": mbedTLS reads 0 as end of connection. Only the
+ * transport's tlsp_net_in_eof() makes it return 0. */
+static int bio_recv(void *ctx, unsigned char *buf, size_t len)
+{
+    tlsp_engine *e = ctx;
+    size_t n;
+
+    if (len > INT_MAX) {
+        len = INT_MAX;
+    }
+    n = tlsp_queue_read(&e->net_in, buf, len);
+    if (n == 0) {
+        if (e->state & TLSP_ENG_NET_EOF) {
+            return 0;
+        }
+        e->state |= TLSP_ENG_NEED_INPUT;
+        return MBEDTLS_ERR_SSL_WANT_READ;
+    }
+    e->state &= ~TLSP_ENG_NEED_INPUT;
+    e->last_input_ms = tlsp_port_millis();
+    e->counters.bytes_in += n;
+    e->counters.records_in += tlsp_record_meter_feed(&e->meter_in, buf, n);
+    return (int) n;
+}
+
+/* ---- Lifetime ----------------------------------------------------------------------------- */
+
+static int setup_connection(tlsp_engine *e)
+{
+    int ret;
+
+    mbedtls_ssl_set_bio(&e->ssl, e, bio_send, bio_recv, NULL);
+    if (e->cfg->role == TLSP_CLIENT && (e->cfg->flags & TLSP_CFG_HAS_HOSTNAME)) {
+        ret = mbedtls_ssl_set_hostname(&e->ssl, e->cfg->hostname);
+        if (ret != 0) {
+            return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSP_ERR_NO_MEMORY : TLSP_ERR_BAD_ARG;
+        }
+    }
+    e->state = TLSP_ENG_INIT;
+    e->error = 0;
+    e->mbedtls_error = 0;
+    e->alert_received = -1;
+    e->cert_flags = 0;
+    e->handshake_start_ms = 0;
+    e->handshake_end_ms = 0;
+    e->read_wait_start_ms = 0;
+    e->last_input_ms = 0;
+    e->handshake_bytes_in = 0;
+    e->handshake_bytes_out = 0;
+    memset(&e->counters, 0, sizeof(e->counters));
+    memset(&e->meter_in, 0, sizeof(e->meter_in));
+    memset(&e->meter_out, 0, sizeof(e->meter_out));
+    return 0;
+}
+
+int tlsp_engine_init(tlsp_engine *e, const tlsp_config *cfg,
+                     uint8_t *net_in_buf, size_t net_in_size,
+                     uint8_t *net_out_buf, size_t net_out_size)
+{
+    int ret;
+
+    if (e == NULL) {
+        return TLSP_ERR_BAD_ARG;
+    }
+    memset(e, 0, sizeof(*e));
+    mbedtls_ssl_init(&e->ssl);
+    ret = tlsp_config_check_usable(cfg);
+    if (ret == 0) {
+        ret = tlsp_queue_init(&e->net_in, net_in_buf, net_in_size);
+    }
+    if (ret == 0) {
+        ret = tlsp_queue_init(&e->net_out, net_out_buf, net_out_size);
+    }
+    if (ret != 0) {
+        tlsp_engine_free(e);
+        return ret;
+    }
+    ret = mbedtls_ssl_setup(&e->ssl, &cfg->ssl);
+    if (ret != 0) {
+        tlsp_engine_free(e);
+        return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSP_ERR_NO_MEMORY : TLSP_ERR_INTERNAL;
+    }
+    e->cfg = cfg;
+    ret = setup_connection(e);
+    if (ret != 0) {
+        tlsp_engine_free(e);
+    }
+    return ret;
+}
+
+static void wipe_queue(tlsp_queue *q)
+{
+    if (q->buf != NULL) {
+        mbedtls_platform_zeroize(q->buf, q->size);
+    }
+    tlsp_queue_clear(q);
+}
+
+void tlsp_engine_free(tlsp_engine *e)
+{
+    if (e == NULL) {
+        return;
+    }
+    mbedtls_ssl_free(&e->ssl);
+    wipe_queue(&e->net_in);
+    wipe_queue(&e->net_out);
+    mbedtls_platform_zeroize(e, sizeof(*e));
+}
+
+int tlsp_engine_reset(tlsp_engine *e)
+{
+    int ret;
+
+    if (e == NULL || !(e->state & TLSP_ENG_INIT)) {
+        return TLSP_ERR_BAD_ARG;
+    }
+    wipe_queue(&e->net_in);
+    wipe_queue(&e->net_out);
+    ret = mbedtls_ssl_session_reset(&e->ssl);
+    if (ret == 0) {
+        ret = setup_connection(e);
+    } else {
+        ret = TLSP_ERR_NO_MEMORY;
+    }
+    if (ret != 0) {
+        e->error = ret;
+    }
+    return ret;
+}
+
+/* ---- Net side ----------------------------------------------------------------------------- */
+
+const uint8_t *tlsp_net_out_peek(tlsp_engine *e, size_t *len)
+{
+    if (len == NULL) {
+        return NULL;
+    }
+    *len = 0;
+    if (e == NULL || !(e->state & TLSP_ENG_INIT)) {
+        return NULL;
+    }
+    return tlsp_queue_peek(&e->net_out, len);
+}
+
+int tlsp_net_out_consume(tlsp_engine *e, size_t n)
+{
+    if (e == NULL || !(e->state & TLSP_ENG_INIT) || n > tlsp_queue_used(&e->net_out)) {
+        return TLSP_ERR_BAD_ARG;
+    }
+    tlsp_queue_consume(&e->net_out, n);
+    return 0;
+}
+
+int tlsp_net_out_drain(tlsp_engine *e, uint8_t *buf, size_t len)
+{
+    if (e == NULL || !(e->state & TLSP_ENG_INIT) || buf == NULL) {
+        return TLSP_ERR_BAD_ARG;
+    }
+    if (len > INT_MAX) {
+        len = INT_MAX;
+    }
+    return (int) tlsp_queue_read(&e->net_out, buf, len);
+}
+
+uint8_t *tlsp_net_in_reserve(tlsp_engine *e, size_t *len)
+{
+    if (len == NULL) {
+        return NULL;
+    }
+    *len = 0;
+    if (e == NULL || !(e->state & TLSP_ENG_INIT)) {
+        return NULL;
+    }
+    return tlsp_queue_reserve(&e->net_in, len);
+}
+
+int tlsp_net_in_commit(tlsp_engine *e, size_t n)
+{
+    size_t space;
+
+    if (e == NULL || !(e->state & TLSP_ENG_INIT)) {
+        return TLSP_ERR_BAD_ARG;
+    }
+    (void) tlsp_queue_reserve(&e->net_in, &space);
+    if (n > space) {
+        return TLSP_ERR_BAD_ARG;
+    }
+    tlsp_queue_commit(&e->net_in, n);
+    return 0;
+}
+
+int tlsp_net_in_feed(tlsp_engine *e, const uint8_t *buf, size_t len)
+{
+    if (e == NULL || !(e->state & TLSP_ENG_INIT) || buf == NULL) {
+        return TLSP_ERR_BAD_ARG;
+    }
+    if (len > INT_MAX) {
+        len = INT_MAX;
+    }
+    return (int) tlsp_queue_write(&e->net_in, buf, len);
+}
+
+void tlsp_net_in_eof(tlsp_engine *e)
+{
+    if (e != NULL && (e->state & TLSP_ENG_INIT)) {
+        e->state |= TLSP_ENG_NET_EOF;
+    }
+}
+
+/* ---- Errors and deadlines -------------------------------------------------------------- */
+
+int tlsp_engine_fail(tlsp_engine *e, int code, int mbedtls_code)
+{
+    if (e->error == 0) {
+        e->error = code;
+        e->mbedtls_error = mbedtls_code;
+    }
+    return e->error;
+}
+
+static int has_output(const tlsp_engine *e)
+{
+    return tlsp_queue_used(&e->net_out) != 0 || tlsp_mbedtls_output_pending(&e->ssl) != 0;
+}
+
+/* The mbedTLS result of an I/O step, in tlspair's terms. WANT_READ with output still
+ * queued becomes WANT_WRITE: the peer may be waiting for exactly those bytes. */
+static int progress_or_fail(tlsp_engine *e, int ret)
+{
+    int code;
+
+    if (ret == MBEDTLS_ERR_SSL_WANT_READ) {
+        return has_output(e) ? TLSP_WANT_WRITE : TLSP_WANT_READ;
+    }
+    if (ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
+        return TLSP_WANT_WRITE;
+    }
+    code = tlsp_engine_map_error(e, ret);
+    if (code == TLSP_ERR_CLOSED) {
+        e->state |= TLSP_ENG_PEER_CLOSED;
+        return TLSP_ERR_CLOSED;
+    }
+    return tlsp_engine_fail(e, code, ret);
+}
+
+static int check_deadlines(tlsp_engine *e)
+{
+    uint64_t now = tlsp_port_millis();
+    const tlsp_config *cfg = e->cfg;
+
+    if (!(e->state & TLSP_ENG_HANDSHAKE_DONE)) {
+        if (cfg->handshake_timeout_ms != 0 && (e->state & TLSP_ENG_HANDSHAKE_STARTED) &&
+            now - e->handshake_start_ms >= cfg->handshake_timeout_ms) {
+            return tlsp_engine_fail(e, TLSP_ERR_TIMEOUT, 0);
+        }
+    } else if (cfg->read_timeout_ms != 0 && e->read_wait_start_ms != 0) {
+        uint64_t since = e->read_wait_start_ms > e->last_input_ms ? e->read_wait_start_ms
+                                                                   : e->last_input_ms;
+        if (now - since >= cfg->read_timeout_ms) {
+            return tlsp_engine_fail(e, TLSP_ERR_TIMEOUT, 0);
+        }
+    }
+    return 0;
+}
+
+/* Common entry check: a usable engine without a sticky failure. */
+static int check_engine(const tlsp_engine *e)
+{
+    if (e == NULL || !(e->state & TLSP_ENG_INIT)) {
+        return TLSP_ERR_BAD_ARG;
+    }
+    return e->error;
+}
+
+/* Hand mbedTLS's half-written record to net_out. 0 when none is left. */
+static int flush_pending(tlsp_engine *e)
+{
+    int ret;
+
+    if (tlsp_mbedtls_output_pending(&e->ssl) == 0) {
+        return 0;
+    }
+    ret = tlsp_mbedtls_flush(&e->ssl);
+    if (ret == 0) {
+        return 0;
+    }
+    return progress_or_fail(e, ret);
+}
+
+/* ---- App side ----------------------------------------------------------------------------- */
+
+static void handshake_completed(tlsp_engine *e)
+{
+    e->state |= TLSP_ENG_HANDSHAKE_DONE;
+    e->handshake_end_ms = tlsp_port_millis();
+    e->handshake_bytes_in = e->counters.bytes_in;
+    e->handshake_bytes_out = e->counters.bytes_out;
+}
+
+int tlsp_handshake(tlsp_engine *e)
+{
+    int ret = check_engine(e);
+
+    if (ret != 0) {
+        return ret;
+    }
+    if (e->state & TLSP_ENG_HANDSHAKE_DONE) {
+        return 0;
+    }
+    if (!(e->state & TLSP_ENG_HANDSHAKE_STARTED)) {
+        e->state |= TLSP_ENG_HANDSHAKE_STARTED;
+        e->handshake_start_ms = tlsp_port_millis();
+    }
+    ret = mbedtls_ssl_handshake(&e->ssl);
+    if (ret == 0) {
+        handshake_completed(e);
+        return 0;
+    }
+    ret = progress_or_fail(e, ret);
+    if (ret == TLSP_WANT_READ || ret == TLSP_WANT_WRITE) {
+        int late = check_deadlines(e);
+        if (late != 0) {
+            return late;
+        }
+    }
+    return ret;
+}
+
+/* End of input reached (mbedTLS's read gave 0): clean if close_notify came first. */
+static int input_ended(tlsp_engine *e)
+{
+    if (e->state & TLSP_ENG_PEER_CLOSED) {
+        return TLSP_ERR_CLOSED;
+    }
+    return tlsp_engine_fail(e, TLSP_ERR_TRUNCATED, MBEDTLS_ERR_SSL_CONN_EOF);
+}
+
+int tlsp_read(tlsp_engine *e, uint8_t *buf, size_t len)
+{
+    int ret = check_engine(e);
+
+    if (ret != 0) {
+        return ret;
+    }
+    if (buf == NULL || len == 0) {
+        return TLSP_ERR_BAD_ARG;
+    }
+    if (!(e->state & TLSP_ENG_HANDSHAKE_DONE)) {
+        return TLSP_ERR_STATE;
+    }
+    if ((e->state & TLSP_ENG_PEER_CLOSED) && mbedtls_ssl_get_bytes_avail(&e->ssl) == 0) {
+        return TLSP_ERR_CLOSED;
+    }
+    if (len > INT_MAX) {
+        len = INT_MAX;
+    }
+    for (;;) {
+        ret = mbedtls_ssl_read(&e->ssl, buf, len);
+        if (ret != MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            break;
+        }
+    }
+    if (ret > 0) {
+        e->read_wait_start_ms = 0;
+        e->counters.app_bytes_in += (uint64_t) ret;
+        return ret;
+    }
+    if (ret == 0) {
+        return input_ended(e);
+    }
+    ret = progress_or_fail(e, ret);
+    if (ret == TLSP_WANT_READ || ret == TLSP_WANT_WRITE) {
+        int late;
+        if (e->read_wait_start_ms == 0) {
+            e->read_wait_start_ms = tlsp_port_millis();
+        }
+        late = check_deadlines(e);
+        if (late != 0) {
+            return late;
+        }
+    }
+    return ret;
+}
+
+/* Process queued input records (alerts, close_notify, tickets) without taking
+ * application data: mbedtls_ssl_read() with length 0 stops at the first application
+ * record and leaves it buffered. */
+static int process_input(tlsp_engine *e)
+{
+    unsigned char unused;
+    int ret;
+
+    if (e->state & TLSP_ENG_PEER_CLOSED) {
+        return TLSP_ERR_CLOSED;
+    }
+    if (mbedtls_ssl_get_bytes_avail(&e->ssl) != 0) {
+        return 0;
+    }
+    if (tlsp_queue_used(&e->net_in) == 0 && !(e->state & TLSP_ENG_NET_EOF)) {
+        return 0;
+    }
+    do {
+        ret = mbedtls_ssl_read(&e->ssl, &unused, 0);
+    } while (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET);
+    if (ret == 0) {
+        /* Either an application record is now buffered, or the input ended. */
+        if (mbedtls_ssl_get_bytes_avail(&e->ssl) != 0) {
+            return 0;
+        }
+        if ((e->state & TLSP_ENG_NET_EOF) && tlsp_queue_used(&e->net_in) == 0) {
+            return input_ended(e);
+        }
+        return 0;
+    }
+    ret = progress_or_fail(e, ret);
+    return (ret == TLSP_WANT_READ || ret == TLSP_WANT_WRITE) ? 0 : ret;
+}
+
+int tlsp_write(tlsp_engine *e, const uint8_t *buf, size_t len)
+{
+    int ret = check_engine(e);
+    int max_payload;
+    size_t chunk;
+
+    if (ret != 0) {
+        return ret;
+    }
+    if (buf == NULL || len == 0) {
+        return TLSP_ERR_BAD_ARG;
+    }
+    if (!(e->state & TLSP_ENG_HANDSHAKE_DONE) || (e->state & TLSP_ENG_LOCAL_CLOSED)) {
+        return TLSP_ERR_STATE;
+    }
+    /* A write-only application still has to see the peer's alerts. */
+    ret = process_input(e);
+    if (ret != 0 && ret != TLSP_ERR_CLOSED) {
+        return ret;
+    }
+    ret = flush_pending(e);
+    if (ret != 0) {
+        return ret;
+    }
+    max_payload = mbedtls_ssl_get_max_out_record_payload(&e->ssl);
+    if (max_payload <= 0) {
+        return tlsp_engine_fail(e, TLSP_ERR_INTERNAL, max_payload);
+    }
+    chunk = len;
+    if (chunk > e->cfg->record_size) {
+        chunk = e->cfg->record_size;
+    }
+    if (chunk > (size_t) max_payload) {
+        chunk = (size_t) max_payload;
+    }
+    ret = mbedtls_ssl_write(&e->ssl, buf, chunk);
+    if (ret == MBEDTLS_ERR_SSL_WANT_WRITE && tlsp_mbedtls_output_pending(&e->ssl) != 0) {
+        /* The record is encrypted and partly handed over; mbedTLS holds the rest and
+         * flush_pending() sends it. The caller's bytes are taken: report them. */
+        ret = (int) chunk;
+    }
+    if (ret > 0) {
+        e->counters.app_bytes_out += (uint64_t) ret;
+        return ret;
+    }
+    return progress_or_fail(e, ret);
+}
+
+int tlsp_close(tlsp_engine *e)
+{
+    int ret = check_engine(e);
+
+    if (ret != 0) {
+        return ret;
+    }
+    if (e->state & TLSP_ENG_LOCAL_CLOSED) {
+        return 0;
+    }
+    if (!(e->state & TLSP_ENG_HANDSHAKE_DONE)) {
+        return TLSP_ERR_STATE;
+    }
+    /* Flush first: mbedtls_ssl_send_alert_message() flushes older output *instead of*
+     * sending the alert when some is pending, and would still report success. */
+    ret = flush_pending(e);
+    if (ret != 0) {
+        return ret;
+    }
+    ret = mbedtls_ssl_close_notify(&e->ssl);
+    if (ret == 0 || (ret == MBEDTLS_ERR_SSL_WANT_WRITE && tlsp_mbedtls_output_pending(&e->ssl) != 0)) {
+        e->state |= TLSP_ENG_LOCAL_CLOSED;
+        return 0;
+    }
+    return progress_or_fail(e, ret);
+}
+
+int tlsp_poll(tlsp_engine *e)
+{
+    int ret = check_engine(e);
+
+    if (ret != 0) {
+        return ret;
+    }
+    ret = flush_pending(e);
+    if (ret != 0 && ret != TLSP_WANT_WRITE) {
+        return ret;
+    }
+    if (!(e->state & TLSP_ENG_HANDSHAKE_DONE)) {
+        ret = tlsp_handshake(e);
+        if (ret != 0) {
+            return (ret == TLSP_WANT_READ || ret == TLSP_WANT_WRITE) ? 0 : ret;
+        }
+    }
+    ret = process_input(e);
+    if (ret != 0) {
+        return ret;
+    }
+    return check_deadlines(e);
+}
+
+unsigned tlsp_status(const tlsp_engine *e)
+{
+    unsigned s = 0;
+    size_t pending;
+
+    if (e == NULL || !(e->state & TLSP_ENG_INIT)) {
+        return 0;
+    }
+    pending = tlsp_mbedtls_output_pending(&e->ssl);
+    if (tlsp_queue_used(&e->net_out) != 0 || pending != 0) {
+        s |= TLSP_STATUS_NET_OUT;
+    }
+    if ((e->state & TLSP_ENG_NEED_INPUT) && tlsp_queue_used(&e->net_in) == 0 &&
+        !(e->state & TLSP_ENG_NET_EOF)) {
+        s |= TLSP_STATUS_NEED_NET_IN;
+    }
+    if (tlsp_queue_free(&e->net_in) == 0) {
+        s |= TLSP_STATUS_NET_IN_FULL;
+    }
+    if (e->state & TLSP_ENG_HANDSHAKE_DONE) {
+        s |= TLSP_STATUS_HANDSHAKE_DONE;
+        if (mbedtls_ssl_get_bytes_avail(&e->ssl) != 0) {
+            s |= TLSP_STATUS_APP_READABLE;
+        }
+        if (e->error == 0 && !(e->state & TLSP_ENG_LOCAL_CLOSED) &&
+            (pending == 0 || tlsp_queue_free(&e->net_out) >= pending)) {
+            s |= TLSP_STATUS_APP_WRITABLE;
+        }
+    }
+    if (e->state & TLSP_ENG_PEER_CLOSED) {
+        s |= TLSP_STATUS_PEER_CLOSED;
+    }
+    if (e->state & TLSP_ENG_LOCAL_CLOSED) {
+        s |= TLSP_STATUS_LOCAL_CLOSED;
+    }
+    if (e->state & TLSP_ENG_NET_EOF) {
+        s |= TLSP_STATUS_NET_EOF;
+    }
+    if (e->error != 0) {
+        s |= TLSP_STATUS_FAILED;
+    }
+    return s;
+}
