@@ -11,6 +11,7 @@
 #include "mbedtls/ecp.h"
 #include "mbedtls/error.h"
 #include "mbedtls/pem.h"
+#include "mbedtls/platform.h"
 #include "mbedtls/platform_util.h"
 #include "mbedtls/psa_util.h"
 #include "mbedtls/ssl_ciphersuites.h"
@@ -86,10 +87,15 @@ int tlsp_config_init(tlsp_config *cfg, tlsp_role role)
     size_t n = 0;
     int ret;
 
-    if (cfg == NULL || (role != TLSP_CLIENT && role != TLSP_SERVER)) {
+    if (cfg == NULL) {
         return TLSP_ERR_BAD_ARG;
     }
+    /* Zeroed before any check: the contract lets the caller free cfg after any failure,
+     * and a zeroed config is one tlsp_config_free() handles. */
     memset(cfg, 0, sizeof(*cfg));
+    if (role != TLSP_CLIENT && role != TLSP_SERVER) {
+        return TLSP_ERR_BAD_ARG;
+    }
     mbedtls_ssl_config_init(&cfg->ssl);
     mbedtls_x509_crt_init(&cfg->ca_chain);
     mbedtls_x509_crt_init(&cfg->own_chain);
@@ -109,7 +115,7 @@ int tlsp_config_init(tlsp_config *cfg, tlsp_role role)
         tlsp_config_free(cfg);
         return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSP_ERR_NO_MEMORY : TLSP_ERR_INTERNAL;
     }
-    mbedtls_ssl_conf_rng(&cfg->ssl, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+    mbedtls_ssl_conf_rng(&cfg->ssl, tlsp_mbedtls_random, NULL);
     mbedtls_ssl_conf_min_tls_version(&cfg->ssl, MBEDTLS_SSL_VERSION_TLS1_2);
     mbedtls_ssl_conf_max_tls_version(&cfg->ssl, MBEDTLS_SSL_VERSION_TLS1_3);
     mbedtls_ssl_conf_authmode(&cfg->ssl, role == TLSP_CLIENT ? MBEDTLS_SSL_VERIFY_REQUIRED
@@ -225,6 +231,7 @@ fail:
 
 int tlsp_config_add_ca(tlsp_config *cfg, const uint8_t *ca, size_t ca_len)
 {
+    mbedtls_x509_crt *last;
     int ret;
 
     if (!is_ready(cfg) || ca == NULL || ca_len == 0) {
@@ -232,8 +239,23 @@ int tlsp_config_add_ca(tlsp_config *cfg, const uint8_t *ca, size_t ca_len)
     }
     /* mbedtls_x509_crt_parse() keeps the certificates it could read even when a later
      * one in the same buffer fails; a CA list that is partly wrong is refused whole. */
+    last = NULL;
+    if (cfg->ca_chain.version != 0) {
+        for (last = &cfg->ca_chain; last->next != NULL; last = last->next) {
+        }
+    }
     ret = mbedtls_x509_crt_parse(&cfg->ca_chain, ca, ca_len);
     if (ret != 0) {
+        /* Drop what this call appended; the chain may already be in use by the config. */
+        if (last == NULL) {
+            mbedtls_x509_crt_free(&cfg->ca_chain);
+            mbedtls_x509_crt_init(&cfg->ca_chain);
+        } else if (last->next != NULL) {
+            mbedtls_x509_crt *added = last->next;
+            last->next = NULL;
+            mbedtls_x509_crt_free(added);
+            mbedtls_free(added);
+        }
         return map_parse_error(ret);
     }
     mbedtls_ssl_conf_ca_chain(&cfg->ssl, &cfg->ca_chain, NULL);

@@ -9,6 +9,7 @@
 
 #include "mbedtls/platform_util.h"
 
+#include "tlspair/tlsp_heap.h"
 #include "tlspair/tlsp_port.h"
 #include "tlsp_config_internal.h"
 #include "tlsp_engine_internal.h"
@@ -52,7 +53,11 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
         return MBEDTLS_ERR_SSL_WANT_READ;
     }
     e->state &= ~TLSP_ENG_NEED_INPUT;
-    e->last_input_ms = tlsp_port_millis();
+    /* Only the read deadline uses this stamp; a clock read per receive call (two per
+     * record) is measurable in bulk transfers, so skip it when there is no deadline. */
+    if (e->cfg->read_timeout_ms != 0) {
+        e->last_input_ms = tlsp_port_millis();
+    }
     e->counters.bytes_in += n;
     e->counters.records_in += tlsp_record_meter_feed(&e->meter_in, buf, n);
     return (int) n;
@@ -165,6 +170,18 @@ int tlsp_engine_reset(tlsp_engine *e)
 
 /* ---- Net side ----------------------------------------------------------------------------- */
 
+static int flush_pending(tlsp_engine *e);
+
+/* Before handing out net_out, move in what mbedTLS still holds of a half-sent record, so
+ * a transport that only peeks and consumes never sees "output pending" with nothing to
+ * peek. Failures are recorded (sticky) and reported by the next app-side call. */
+static void top_up_net_out(tlsp_engine *e)
+{
+    if (e->error == 0 && tlsp_mbedtls_output_pending(&e->ssl) != 0) {
+        (void) flush_pending(e);
+    }
+}
+
 const uint8_t *tlsp_net_out_peek(tlsp_engine *e, size_t *len)
 {
     if (len == NULL) {
@@ -174,6 +191,7 @@ const uint8_t *tlsp_net_out_peek(tlsp_engine *e, size_t *len)
     if (e == NULL || !(e->state & TLSP_ENG_INIT)) {
         return NULL;
     }
+    top_up_net_out(e);
     return tlsp_queue_peek(&e->net_out, len);
 }
 
@@ -194,6 +212,7 @@ int tlsp_net_out_drain(tlsp_engine *e, uint8_t *buf, size_t len)
     if (len > INT_MAX) {
         len = INT_MAX;
     }
+    top_up_net_out(e);
     return (int) tlsp_queue_read(&e->net_out, buf, len);
 }
 
@@ -275,20 +294,31 @@ static int progress_or_fail(tlsp_engine *e, int ret)
         e->state |= TLSP_ENG_PEER_CLOSED;
         return TLSP_ERR_CLOSED;
     }
+    if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA && (e->state & TLSP_ENG_HANDSHAKE_DONE) &&
+        e->error == 0 && tlsp_mbedtls_output_pending(&e->ssl) == 0 &&
+        !tlsp_mbedtls_last_sent_was_alert(&e->ssl)) {
+        /* After the handshake this is a record header longer than the input buffer:
+         * mbedTLS refuses it without the record_overflow alert RFC 5246 6.2.3 and
+         * RFC 8446 5.2 require. (During a handshake mbedTLS also uses this code for
+         * other faults, with an alert of its own or the one tlsp_handshake() adds.) */
+        (void) mbedtls_ssl_send_alert_message(&e->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+                                              MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW);
+    }
     return tlsp_engine_fail(e, code, ret);
 }
 
+/* Reads the clock only when a deadline is running: this runs on every poll. */
 static int check_deadlines(tlsp_engine *e)
 {
-    uint64_t now = tlsp_port_millis();
     const tlsp_config *cfg = e->cfg;
 
     if (!(e->state & TLSP_ENG_HANDSHAKE_DONE)) {
         if (cfg->handshake_timeout_ms != 0 && (e->state & TLSP_ENG_HANDSHAKE_STARTED) &&
-            now - e->handshake_start_ms >= cfg->handshake_timeout_ms) {
+            tlsp_port_millis() - e->handshake_start_ms >= cfg->handshake_timeout_ms) {
             return tlsp_engine_fail(e, TLSP_ERR_TIMEOUT, 0);
         }
     } else if (cfg->read_timeout_ms != 0 && e->read_wait_start_ms != 0) {
+        uint64_t now = tlsp_port_millis();
         uint64_t since = e->read_wait_start_ms > e->last_input_ms ? e->read_wait_start_ms
                                                                    : e->last_input_ms;
         if (now - since >= cfg->read_timeout_ms) {
@@ -324,6 +354,33 @@ static int flush_pending(tlsp_engine *e)
 
 /* ---- App side ----------------------------------------------------------------------------- */
 
+/* A handshake failure must reach the peer as an alert (RFC 5246 7.2, RFC 8446 6.2), or
+ * the peer waits until its deadline. mbedTLS sends one for most failures, not all (a
+ * missing TLS 1.2 client certificate is silent): add one only when it did not. Failures
+ * that come from the peer or the medium, or that leave mbedTLS unreliable, get none. */
+static void alert_peer_if_silent(tlsp_engine *e, int code)
+{
+    unsigned char desc;
+
+    switch (code) {
+    case TLSP_ERR_CERT_REJECTED:
+        desc = MBEDTLS_SSL_ALERT_MSG_BAD_CERT;
+        break;
+    case TLSP_ERR_NO_CERT:
+    case TLSP_ERR_PSK:
+    case TLSP_ERR_NEGOTIATION:
+    case TLSP_ERR_HANDSHAKE:
+        desc = MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
+        break;
+    default:
+        return;
+    }
+    if (tlsp_mbedtls_last_sent_was_alert(&e->ssl) || tlsp_mbedtls_output_pending(&e->ssl) != 0) {
+        return;
+    }
+    (void) mbedtls_ssl_send_alert_message(&e->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, desc);
+}
+
 static void handshake_completed(tlsp_engine *e)
 {
     e->state |= TLSP_ENG_HANDSHAKE_DONE;
@@ -332,9 +389,19 @@ static void handshake_completed(tlsp_engine *e)
     e->handshake_bytes_out = e->counters.bytes_out;
 }
 
+/* Allocations the heap hook has refused so far (tlsp_heap.h; process-wide). */
+static size_t heap_refusals(void)
+{
+    tlsp_heap_stats st;
+
+    tlsp_heap_get_stats(&st);
+    return st.failures;
+}
+
 int tlsp_handshake(tlsp_engine *e)
 {
     int ret = check_engine(e);
+    size_t refusals;
 
     if (ret != 0) {
         return ret;
@@ -346,17 +413,27 @@ int tlsp_handshake(tlsp_engine *e)
         e->state |= TLSP_ENG_HANDSHAKE_STARTED;
         e->handshake_start_ms = tlsp_port_millis();
     }
+    refusals = heap_refusals();
     ret = mbedtls_ssl_handshake(&e->ssl);
     if (ret == 0) {
         handshake_completed(e);
         return 0;
     }
     ret = progress_or_fail(e, ret);
+    /* mbedTLS often reports a failed allocation as the alert it sends for it (a TLS 1.3
+     * server whose key derivation runs out of memory says HANDSHAKE_FAILURE). A refused
+     * allocation during this very call is the better explanation for a generic code. */
+    if ((ret == TLSP_ERR_HANDSHAKE || ret == TLSP_ERR_PSK || ret == TLSP_ERR_NEGOTIATION ||
+         ret == TLSP_ERR_ENTROPY || ret == TLSP_ERR_INTERNAL) && heap_refusals() != refusals) {
+        e->error = ret = TLSP_ERR_NO_MEMORY;
+    }
     if (ret == TLSP_WANT_READ || ret == TLSP_WANT_WRITE) {
         int late = check_deadlines(e);
         if (late != 0) {
             return late;
         }
+    } else if (ret != 0) {
+        alert_peer_if_silent(e, ret);
     }
     return ret;
 }
@@ -406,7 +483,7 @@ int tlsp_read(tlsp_engine *e, uint8_t *buf, size_t len)
     ret = progress_or_fail(e, ret);
     if (ret == TLSP_WANT_READ || ret == TLSP_WANT_WRITE) {
         int late;
-        if (e->read_wait_start_ms == 0) {
+        if (e->read_wait_start_ms == 0 && e->cfg->read_timeout_ms != 0) {
             e->read_wait_start_ms = tlsp_port_millis();
         }
         late = check_deadlines(e);

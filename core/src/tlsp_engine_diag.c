@@ -22,6 +22,7 @@
 #define ALERT_DECRYPT_ERROR         51
 #define ALERT_PROTOCOL_VERSION      70
 #define ALERT_INSUFFICIENT_SECURITY 71
+#define ALERT_MISSING_EXTENSION     109
 #define ALERT_UNKNOWN_PSK_IDENTITY  115
 
 /* A PSK-only engine (no certificate on either side of its config): there, a handshake
@@ -62,10 +63,37 @@ static unsigned cert_flags_from_x509(uint32_t x)
     return flags;
 }
 
+/* What the fatal alert in e->alert_received says about the failure. */
+static int map_alert(const tlsp_engine *e, int in_handshake)
+{
+    int a = e->alert_received;
+
+    if (!in_handshake) {
+        return TLSP_ERR_PEER_ALERT;
+    }
+    /* missing_extension: mbedTLS's TLS 1.3 server found no key exchange it could use in
+     * the ClientHello; when all we offered was a PSK, it did not take our PSK. */
+    if (psk_only(e) && (a == ALERT_BAD_RECORD_MAC || a == ALERT_DECRYPT_ERROR ||
+                        a == ALERT_UNKNOWN_PSK_IDENTITY || a == ALERT_MISSING_EXTENSION)) {
+        return TLSP_ERR_PSK;
+    }
+    if (a == ALERT_PROTOCOL_VERSION || a == ALERT_INSUFFICIENT_SECURITY) {
+        return TLSP_ERR_NEGOTIATION;
+    }
+    /* Before any ServerHello, handshake_failure is the server refusing the ClientHello
+     * itself: nothing offered was acceptable (RFC 8446 6.2). */
+    if (a == ALERT_HANDSHAKE_FAILURE && e->cfg->role == TLSP_CLIENT &&
+        !tlsp_mbedtls_suite_chosen(&e->ssl)) {
+        return TLSP_ERR_NEGOTIATION;
+    }
+    return TLSP_ERR_PEER_ALERT;
+}
+
 int tlsp_engine_map_error(tlsp_engine *e, int ret)
 {
     int in_handshake = !(e->state & TLSP_ENG_HANDSHAKE_DONE);
     uint32_t verify;
+    int alert;
 
     switch (ret) {
     case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
@@ -75,16 +103,7 @@ int tlsp_engine_map_error(tlsp_engine *e, int ret)
 
     case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
         e->alert_received = tlsp_mbedtls_last_alert(&e->ssl);
-        if (in_handshake && psk_only(e) &&
-            (e->alert_received == ALERT_BAD_RECORD_MAC || e->alert_received == ALERT_DECRYPT_ERROR ||
-             e->alert_received == ALERT_UNKNOWN_PSK_IDENTITY)) {
-            return TLSP_ERR_PSK;
-        }
-        if (in_handshake && (e->alert_received == ALERT_PROTOCOL_VERSION ||
-                             e->alert_received == ALERT_INSUFFICIENT_SECURITY)) {
-            return TLSP_ERR_NEGOTIATION;
-        }
-        return TLSP_ERR_PEER_ALERT;
+        return map_alert(e, in_handshake);
 
     case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
     case MBEDTLS_ERR_SSL_BAD_CERTIFICATE:
@@ -106,18 +125,42 @@ int tlsp_engine_map_error(tlsp_engine *e, int ret)
         return TLSP_ERR_PSK;
     case MBEDTLS_ERR_SSL_INVALID_MAC:
         if (in_handshake) {
+            /* An mbedTLS TLS 1.3 client that fails on the server's flight (a rejected
+             * certificate) sends its alert before switching to handshake keys: the
+             * server, expecting protected records, fails it as a bad MAC. The alert is
+             * unauthenticated, but it only explains a handshake that failed anyway. */
+            alert = tlsp_mbedtls_cleartext_alert(&e->ssl);
+            if (alert >= 0) {
+                e->alert_received = alert;
+                return map_alert(e, in_handshake);
+            }
             return psk_only(e) ? TLSP_ERR_PSK : TLSP_ERR_HANDSHAKE;
         }
         return TLSP_ERR_BAD_RECORD;
     case MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE:
+        /* A server that fails before choosing a suite found nothing acceptable in the
+         * ClientHello: mbedTLS reports "no cipher suite in common" this way. */
+        if (in_handshake && e->cfg->role == TLSP_SERVER && !tlsp_mbedtls_suite_chosen(&e->ssl)) {
+            return TLSP_ERR_NEGOTIATION;
+        }
         return (in_handshake && psk_only(e)) ? TLSP_ERR_PSK : TLSP_ERR_HANDSHAKE;
     case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
         return TLSP_ERR_NEGOTIATION;
+    case MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER:
+        /* With missing_extension (its only use), mbedTLS's TLS 1.3 server found no key
+         * exchange it can do in the ClientHello: for a PSK-only server, no known PSK. */
+        if (in_handshake && tlsp_mbedtls_alert_pended(&e->ssl, ret) == ALERT_MISSING_EXTENSION) {
+            return psk_only(e) ? TLSP_ERR_PSK : TLSP_ERR_NEGOTIATION;
+        }
+        return in_handshake ? TLSP_ERR_HANDSHAKE : TLSP_ERR_BAD_RECORD;
+    case MBEDTLS_ERR_SSL_BAD_INPUT_DATA:
+        /* tlspair passes mbedTLS valid arguments: this is peer input, a record header
+         * announcing more than the input buffer holds (mbedtls_ssl_fetch_input()) or,
+         * in a TLS 1.2 ServerHello, a cipher suite mbedTLS does not know. */
     case MBEDTLS_ERR_SSL_INVALID_RECORD:
     case MBEDTLS_ERR_SSL_DECODE_ERROR:
     case MBEDTLS_ERR_SSL_UNEXPECTED_RECORD:
     case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
-    case MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER:
     case MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION:
     case MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL:
         return in_handshake ? TLSP_ERR_HANDSHAKE : TLSP_ERR_BAD_RECORD;

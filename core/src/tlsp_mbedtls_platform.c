@@ -106,6 +106,23 @@ int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t 
     return 0;
 }
 
+/* psa_generate_random() allocates a copy of its output buffer (3.6 without
+ * MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS), and mbedtls_psa_get_random() reports every
+ * failure as MBEDTLS_ERR_ENTROPY_SOURCE_FAILED: an exhausted heap would read as a broken
+ * entropy source. */
+int tlsp_mbedtls_random(void *p_rng, unsigned char *output, size_t len)
+{
+    psa_status_t status;
+
+    (void) p_rng;
+    status = psa_generate_random(output, len);
+    if (status == PSA_SUCCESS) {
+        return 0;
+    }
+    return status == PSA_ERROR_INSUFFICIENT_MEMORY ? MBEDTLS_ERR_SSL_ALLOC_FAILED
+                                                   : MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
+}
+
 mbedtls_ms_time_t mbedtls_ms_time(void)
 {
     return (mbedtls_ms_time_t) tlsp_port_millis();

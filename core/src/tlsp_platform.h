@@ -20,8 +20,28 @@ size_t tlsp_mbedtls_output_pending(const mbedtls_ssl_context *ssl);
  * (MBEDTLS_ERR_SSL_WANT_WRITE when net_out filled up). */
 int tlsp_mbedtls_flush(mbedtls_ssl_context *ssl);
 
+/* 1 if the last record mbedTLS built for sending was an alert (it already told the peer
+ * why it failed). */
+int tlsp_mbedtls_last_sent_was_alert(const mbedtls_ssl_context *ssl);
+
 /* The description byte of the alert record mbedTLS just reported as
  * MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE. */
 int tlsp_mbedtls_last_alert(const mbedtls_ssl_context *ssl);
+
+/* The description byte of a fatal alert the peer sent in cleartext where mbedTLS expected
+ * a protected record (it then reports MBEDTLS_ERR_SSL_INVALID_MAC), or -1. */
+int tlsp_mbedtls_cleartext_alert(const mbedtls_ssl_context *ssl);
+
+/* 1 once this handshake has chosen a cipher suite (a server: the ClientHello was
+ * acceptable; a client: the ServerHello arrived). */
+int tlsp_mbedtls_suite_chosen(const mbedtls_ssl_context *ssl);
+
+/* The alert mbedTLS queued (MBEDTLS_SSL_PEND_FATAL_ALERT) along with the failure code
+ * `reason`, or -1 if the last queued alert went with another code. */
+int tlsp_mbedtls_alert_pended(const mbedtls_ssl_context *ssl, int reason);
+
+/* mbedTLS RNG callback on PSA's generator. Unlike mbedtls_psa_get_random(), a failure
+ * to allocate is reported as MBEDTLS_ERR_SSL_ALLOC_FAILED, not as an entropy failure. */
+int tlsp_mbedtls_random(void *p_rng, unsigned char *output, size_t len);
 
 #endif /* TLSP_PLATFORM_H */

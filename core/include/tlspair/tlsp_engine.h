@@ -12,9 +12,10 @@
  *
  * Net side (the transport's calls):
  *   - zero-copy: tlsp_net_out_peek()/tlsp_net_out_consume() and
- *     tlsp_net_in_reserve()/tlsp_net_in_commit(). Reserve/commit only move a queue index,
- *     so an interrupt handler or DMA completion may call them (one producer, see
- *     tlsp_queue.h).
+ *     tlsp_net_in_reserve()/tlsp_net_in_commit(). Reserve, commit and consume only move a
+ *     queue index, so an interrupt handler or DMA completion may call them (one producer
+ *     and one consumer per queue, see tlsp_queue.h). Peek and drain may also move the
+ *     rest of a record mbedTLS has half-sent into net_out: call them from the main loop.
  *   - copying: tlsp_net_out_drain() and tlsp_net_in_feed().
  *   - tlsp_net_in_eof(): the medium closed; no more bytes will come.
  *
@@ -146,6 +147,9 @@ int tlsp_engine_reset(tlsp_engine *e);
  * \brief Contiguous pending ciphertext to send, in place.
  * \param len  receives the byte count at the returned pointer (0 when nothing is pending).
  * \return Pointer valid until the next consume or app-side call; NULL when nothing pending.
+ * \note Moves any rest of a record mbedTLS holds into net_out first, so whenever
+ *       TLSP_STATUS_NET_OUT is set, peek returns bytes (unless the engine just failed).
+ *       Not for interrupt context.
  */
 const uint8_t *tlsp_net_out_peek(tlsp_engine *e, size_t *len);
 

@@ -1,0 +1,23 @@
+# Fails when the API example in README.md differs from the compiled example source.
+# The compared part runs from "static tlsp_config cfg;" to the end of the function.
+function(extract_example file out)
+    file(READ "${file}" text)
+    string(FIND "${text}" "static tlsp_config cfg;" start)
+    if(start EQUAL -1)
+        message(FATAL_ERROR "${file}: no example found")
+    endif()
+    string(SUBSTRING "${text}" ${start} -1 text)
+    string(FIND "${text}" "\n}\n" end)
+    if(end EQUAL -1)
+        message(FATAL_ERROR "${file}: example does not end")
+    endif()
+    string(SUBSTRING "${text}" 0 ${end} text)
+    set(${out} "${text}" PARENT_SCOPE)
+endfunction()
+
+extract_example("${README}" readme_text)
+extract_example("${SOURCE}" source_text)
+if(NOT readme_text STREQUAL source_text)
+    message(FATAL_ERROR "README.md's API example differs from ${SOURCE}")
+endif()
+message(STATUS "README example matches ${SOURCE}")
