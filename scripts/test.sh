@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite: install what is missing, then build and run every ctest suite
+# twice: a debug build, and a build under AddressSanitizer + UndefinedBehaviorSanitizer.
+#
+#   scripts/test.sh
+#
+# TLSP_MBEDTLS_DIR=/path/to/mbedtls-3.6.x uses an existing mbedTLS tree instead of fetching.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+JOBS="$(nproc 2>/dev/null || echo 2)"
+MBEDTLS_ARG=(${TLSP_MBEDTLS_DIR:+-DTLSP_MBEDTLS_DIR="$TLSP_MBEDTLS_DIR"})
+
+"$ROOT/scripts/install-deps.sh"
+cd "$ROOT"  # presets are read from the current directory
+
+run_suite() {
+    local preset="$1"
+    echo "== $preset: build" >&2
+    cmake --preset "$preset" "${MBEDTLS_ARG[@]}" >/dev/null
+    cmake --build --preset "$preset" -j"$JOBS" >/dev/null
+    echo "== $preset: test" >&2
+    ctest --preset "$preset" -j"$JOBS"
+}
+
+run_suite host-debug
+run_suite host-asan
