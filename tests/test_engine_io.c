@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mbedtls/psa_util.h"
+#include "mbedtls/ssl_ticket.h"
+
 #include "tlsp_pair.h"
 #include "tlsp_test.h"
 #include "tlspair/tlsp_engine.h"
@@ -477,6 +480,97 @@ static void run_peek_only_drain(tlsp_version v)
 static void test_peek_only_drain_tls12(void) { run_peek_only_drain(TLSP_TLS1_2); }
 static void test_peek_only_drain_tls13(void) { run_peek_only_drain(TLSP_TLS1_3); }
 
+/* TLS 1.3 servers send NewSessionTicket after the handshake. A client whose application
+ * only writes (never reads) must still consume the tickets, and a reader must never see
+ * mbedTLS's "received a ticket" signal as an error. The server's ticket keys are set up on
+ * its mbedTLS config directly: tlsp_config gains ticket issuing with resumption. */
+static void test_tls13_tickets_processed_without_reading(void)
+{
+    tlsp_pair_opts o;
+    tlsp_pair *p;
+    mbedtls_ssl_ticket_context ticket;
+    tlsp_info ci, si;
+    const uint8_t msg[] = "written, never read";
+    uint8_t rx[64];
+    size_t got = 0;
+    unsigned rounds;
+    int ret;
+
+    memset(&o, 0, sizeof(o));
+    o.min_version = o.max_version = TLSP_TLS1_3;
+    p = tlsp_pair_alloc(&o);
+    REQUIRE(p != NULL);
+    mbedtls_ssl_ticket_init(&ticket);
+    REQUIRE_EQ(tlsp_pair_configure(p), 0);
+    REQUIRE_EQ(mbedtls_ssl_ticket_setup(&ticket, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE,
+                                        MBEDTLS_CIPHER_AES_256_GCM, 86400), 0);
+    mbedtls_ssl_conf_session_tickets_cb(&p->server_cfg.ssl, mbedtls_ssl_ticket_write,
+                                        mbedtls_ssl_ticket_parse, &ticket);
+    /* A server only issues tickets when both ends allow the PSK key exchange modes
+     * (RFC 8446 4.2.9); certificate-only tlsp configs do not allow them yet. */
+    mbedtls_ssl_conf_tls13_key_exchange_modes(&p->client_cfg.ssl,
+                                              MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL);
+    mbedtls_ssl_conf_tls13_key_exchange_modes(&p->server_cfg.ssl,
+                                              MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL);
+    /* Ask mbedTLS to signal each ticket (MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET):
+     * the engine must absorb that signal, not pass it on. */
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+        &p->client_cfg.ssl, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+    REQUIRE_EQ(tlsp_pair_start(p), 0);
+    REQUIRE_EQ(tlsp_pair_handshake(p), 0);
+
+    /* The client only writes; the pair steps call tlsp_poll(), never tlsp_read(). */
+    CHECK_EQ(tlsp_write(&p->client, msg, sizeof(msg)), (int) sizeof(msg));
+    for (rounds = 0; rounds < 64 && got < sizeof(msg); rounds++) {
+        CHECK_EQ(tlsp_memory_pair_step(&p->client, &p->server, &p->link, NULL), 0);
+        ret = tlsp_read(&p->server, rx + got, sizeof(rx) - got);
+        if (ret > 0) {
+            got += (size_t) ret;
+        } else {
+            CHECK(ret == TLSP_WANT_READ || ret == TLSP_WANT_WRITE);
+        }
+    }
+    CHECK_EQ(got, sizeof(msg));
+    CHECK(memcmp(rx, msg, sizeof(msg)) == 0);
+    REQUIRE_EQ(tlsp_pair_settle(p, 8), 0);
+    CHECK_EQ(tlsp_engine_info(&p->client, &ci), 0);
+    CHECK_EQ(tlsp_engine_info(&p->server, &si), 0);
+    /* mbedTLS's server writes its tickets before it reports the handshake done, and the
+     * client is done before they arrive: the difference is the tickets... */
+    CHECK(si.handshake_bytes_out > ci.handshake_bytes_in);
+    /* ...and the client consumed every byte of them without being asked to read. */
+    CHECK_EQ(ci.counters.bytes_in, si.counters.bytes_out);
+    CHECK_EQ(ci.counters.records_in, si.counters.records_out);
+    CHECK_EQ(ci.counters.app_bytes_in, 0);
+    CHECK(!(tlsp_status(&p->client) & TLSP_STATUS_APP_READABLE));
+    /* mbedTLS keeps an announced ticket in its buffer and returns WANT_READ; the engine
+     * must finish it rather than wait for the network, or the next write trips on it. */
+    CHECK(!mbedtls_ssl_check_pending(&p->client.ssl));
+    CHECK_EQ(tlsp_write(&p->client, msg, sizeof(msg)), (int) sizeof(msg));
+    got = 0;
+    for (rounds = 0; rounds < 64 && got < sizeof(msg); rounds++) {
+        CHECK_EQ(tlsp_memory_pair_step(&p->client, &p->server, &p->link, NULL), 0);
+        ret = tlsp_read(&p->server, rx + got, sizeof(rx) - got);
+        if (ret > 0) {
+            got += (size_t) ret;
+        }
+    }
+    CHECK_EQ(got, sizeof(msg));
+    /* A read now has nothing to return and no error to report. */
+    CHECK_EQ(tlsp_read(&p->client, rx, sizeof(rx)), TLSP_WANT_READ);
+    CHECK_EQ(tlsp_engine_error(&p->client), 0);
+    /* And the client did store a ticket it could resume with. */
+    {
+        mbedtls_ssl_session saved;
+        mbedtls_ssl_session_init(&saved);
+        CHECK_EQ(mbedtls_ssl_get_session(&p->client.ssl, &saved), 0);
+        mbedtls_ssl_session_free(&saved);
+    }
+    CHECK_EQ(tlsp_engine_error(&p->client), 0);
+    tlsp_pair_free(p);
+    mbedtls_ssl_ticket_free(&ticket);
+}
+
 static void test_full_net_out_tls12(void) { run_full_net_out(TLSP_TLS1_2, 0); }
 static void test_full_net_out_tls13(void) { run_full_net_out(TLSP_TLS1_3, 0); }
 static void test_full_net_out_small_records(void)
@@ -869,6 +963,7 @@ int main(void)
     RUN_TEST(test_zero_copy_bounds);
     RUN_TEST(test_copying_tls12);
     RUN_TEST(test_copying_tls13);
+    RUN_TEST(test_tls13_tickets_processed_without_reading);
     RUN_TEST(test_peek_only_drain_tls12);
     RUN_TEST(test_peek_only_drain_tls13);
     RUN_TEST(test_full_net_out_tls12);

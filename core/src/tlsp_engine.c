@@ -447,6 +447,31 @@ static int input_ended(tlsp_engine *e)
     return tlsp_engine_fail(e, TLSP_ERR_TRUNCATED, MBEDTLS_ERR_SSL_CONN_EOF);
 }
 
+/* mbedTLS can stop with WANT_READ while it still holds input it has not processed: a
+ * NewSessionTicket it has just announced (kept for the next call), or a second handshake
+ * message in the same record. Another call processes it; waiting for the network
+ * instead would leave it there. The pass limit only guards against a library bug. */
+#define MAX_HELD_INPUT_PASSES 64
+
+static int mbedtls_read_all_held(tlsp_engine *e, unsigned char *buf, size_t len)
+{
+    unsigned passes;
+    int ret = MBEDTLS_ERR_SSL_WANT_READ;
+
+    for (passes = 0; passes < MAX_HELD_INPUT_PASSES; passes++) {
+        ret = mbedtls_ssl_read(&e->ssl, buf, len);
+        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            continue;
+        }
+        if (ret == MBEDTLS_ERR_SSL_WANT_READ && mbedtls_ssl_get_bytes_avail(&e->ssl) == 0 &&
+            mbedtls_ssl_check_pending(&e->ssl)) {
+            continue;
+        }
+        break;
+    }
+    return ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET ? MBEDTLS_ERR_SSL_WANT_READ : ret;
+}
+
 int tlsp_read(tlsp_engine *e, uint8_t *buf, size_t len)
 {
     int ret = check_engine(e);
@@ -466,12 +491,7 @@ int tlsp_read(tlsp_engine *e, uint8_t *buf, size_t len)
     if (len > INT_MAX) {
         len = INT_MAX;
     }
-    for (;;) {
-        ret = mbedtls_ssl_read(&e->ssl, buf, len);
-        if (ret != MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
-            break;
-        }
-    }
+    ret = mbedtls_read_all_held(e, buf, len);
     if (ret > 0) {
         e->read_wait_start_ms = 0;
         e->counters.app_bytes_in += (uint64_t) ret;
@@ -508,12 +528,11 @@ static int process_input(tlsp_engine *e)
     if (mbedtls_ssl_get_bytes_avail(&e->ssl) != 0) {
         return 0;
     }
-    if (tlsp_queue_used(&e->net_in) == 0 && !(e->state & TLSP_ENG_NET_EOF)) {
+    if (tlsp_queue_used(&e->net_in) == 0 && !(e->state & TLSP_ENG_NET_EOF) &&
+        !mbedtls_ssl_check_pending(&e->ssl)) {
         return 0;
     }
-    do {
-        ret = mbedtls_ssl_read(&e->ssl, &unused, 0);
-    } while (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET);
+    ret = mbedtls_read_all_held(e, &unused, 0);
     if (ret == 0) {
         /* Either an application record is now buffered, or the input ended. */
         if (mbedtls_ssl_get_bytes_avail(&e->ssl) != 0) {
@@ -564,6 +583,10 @@ int tlsp_write(tlsp_engine *e, const uint8_t *buf, size_t len)
         chunk = (size_t) max_payload;
     }
     ret = mbedtls_ssl_write(&e->ssl, buf, chunk);
+    if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+        /* mbedTLS finished handling a ticket it held instead of writing: write now. */
+        ret = mbedtls_ssl_write(&e->ssl, buf, chunk);
+    }
     if (ret == MBEDTLS_ERR_SSL_WANT_WRITE && tlsp_mbedtls_output_pending(&e->ssl) != 0) {
         /* The record is encrypted and partly handed over; mbedTLS holds the rest and
          * flush_pending() sends it. The caller's bytes are taken: report them. */
