@@ -30,23 +30,6 @@ static const char *vname(tlsp_version v)
 
 /* ---- Helpers ------------------------------------------------------------------------- */
 
-/* Step both engines until both have failed or nothing moves any more. */
-static void settle_failure(tlsp_pair *p)
-{
-    unsigned idle = 0;
-    unsigned rounds = 0;
-
-    while (idle <= 64 && rounds < 10000) {
-        int progress = 0;
-        (void) tlsp_memory_pair_step(&p->client, &p->server, &p->link, &progress);
-        if (tlsp_engine_error(&p->client) != 0 && tlsp_engine_error(&p->server) != 0) {
-            break;
-        }
-        idle = progress ? 0 : idle + 1;
-        rounds++;
-    }
-}
-
 static void check_sticky(tlsp_engine *e, int code)
 {
     uint8_t buf[16];
@@ -112,7 +95,7 @@ static void psk_mismatch(tlsp_version v, const uint8_t *id, size_t id_len,
 
     ret = tlsp_pair_handshake(p);
     CHECK(is_failure(ret) && ret != TLSP_ERR_TIMEOUT);
-    settle_failure(p);
+    tlsp_pair_settle_failure(p);
     printf("  %s: client %d (mbedtls -0x%x, alert %d), server %d (mbedtls -0x%x, alert %d)\n",
            vname(v), tlsp_engine_error(&p->client), -tlsp_engine_mbedtls_error(&p->client),
            tlsp_engine_alert_received(&p->client), tlsp_engine_error(&p->server),
@@ -164,7 +147,7 @@ static void test_version_client13_server12(void)
     REQUIRE(p != NULL);
     REQUIRE_EQ(tlsp_pair_start(p), 0);
     CHECK(is_failure(tlsp_pair_handshake(p)));
-    settle_failure(p);
+    tlsp_pair_settle_failure(p);
     printf("  client %d (mbedtls -0x%x, alert %d), server %d (mbedtls -0x%x, alert %d)\n",
            tlsp_engine_error(&p->client), -tlsp_engine_mbedtls_error(&p->client),
            tlsp_engine_alert_received(&p->client), tlsp_engine_error(&p->server),
@@ -181,7 +164,7 @@ static void test_version_client12_server13(void)
     REQUIRE(p != NULL);
     REQUIRE_EQ(tlsp_pair_start(p), 0);
     CHECK(is_failure(tlsp_pair_handshake(p)));
-    settle_failure(p);
+    tlsp_pair_settle_failure(p);
     printf("  client %d (mbedtls -0x%x, alert %d), server %d (mbedtls -0x%x, alert %d)\n",
            tlsp_engine_error(&p->client), -tlsp_engine_mbedtls_error(&p->client),
            tlsp_engine_alert_received(&p->client), tlsp_engine_error(&p->server),
@@ -200,7 +183,7 @@ static void no_common_suite(tlsp_version v, const char *client_suite, const char
     REQUIRE_EQ(tlsp_config_set_ciphersuites(&p->server_cfg, server_suite), 0);
     REQUIRE_EQ(tlsp_pair_start(p), 0);
     CHECK(is_failure(tlsp_pair_handshake(p)));
-    settle_failure(p);
+    tlsp_pair_settle_failure(p);
     printf("  %s: client %d (mbedtls -0x%x, alert %d), server %d (mbedtls -0x%x, alert %d)\n",
            vname(v), tlsp_engine_error(&p->client), -tlsp_engine_mbedtls_error(&p->client),
            tlsp_engine_alert_received(&p->client), tlsp_engine_error(&p->server),
@@ -258,7 +241,7 @@ static void silent_server(tlsp_version v, tlsp_pair_auth auth)
     CHECK_EQ(tlsp_poll(&p->client), TLSP_ERR_TIMEOUT);
     check_sticky(&p->client, TLSP_ERR_TIMEOUT);
     /* Even if the server wakes up now, the client stays failed. */
-    settle_failure(p);
+    tlsp_pair_settle_failure(p);
     CHECK_EQ(tlsp_engine_error(&p->client), TLSP_ERR_TIMEOUT);
     tlsp_pair_free(p);
 }
@@ -551,7 +534,7 @@ static void oom_handshake(tlsp_version v, tlsp_pair_auth auth)
     REQUIRE(p != NULL);
     tlsp_heap_set_limit(heap_current() + 2000);
     ret = tlsp_pair_handshake(p);
-    settle_failure(p);
+    tlsp_pair_settle_failure(p);
     tlsp_heap_set_limit(0);
     CHECK(is_failure(ret));
     CHECK(tlsp_engine_error(&p->client) == TLSP_ERR_NO_MEMORY ||
@@ -589,7 +572,7 @@ static void oom_sweep(tlsp_version v)
         tlsp_heap_set_limit(heap_current() + extra);
         ret = tlsp_pair_handshake(p);
         if (ret != 0) {
-            settle_failure(p);
+            tlsp_pair_settle_failure(p);
         }
         tlsp_heap_set_limit(0);
         ce = tlsp_engine_error(&p->client);

@@ -43,23 +43,6 @@ static int step_one(tlsp_pair *p, tlsp_link_side side)
     return tlsp_drive_step(side == TLSP_LINK_A ? &p->client : &p->server, &t, &progress);
 }
 
-/* Step both engines until both have failed or nothing moves any more. */
-static void settle_failure(tlsp_pair *p)
-{
-    unsigned idle = 0;
-    unsigned rounds = 0;
-
-    while (idle <= 64 && rounds < 10000) {
-        int progress = 0;
-        (void) tlsp_memory_pair_step(&p->client, &p->server, &p->link, &progress);
-        if (tlsp_engine_error(&p->client) != 0 && tlsp_engine_error(&p->server) != 0) {
-            break;
-        }
-        idle = progress ? 0 : idle + 1;
-        rounds++;
-    }
-}
-
 static tlsp_queue *link_queue(tlsp_pair *p, tlsp_link_side from)
 {
     return from == TLSP_LINK_A ? &p->link.to_b : &p->link.to_a;
@@ -129,7 +112,7 @@ static void check_client_bad_record(tlsp_pair *p, uint64_t app_in_before, int al
     CHECK_EQ(tlsp_poll(&p->client), TLSP_ERR_BAD_RECORD);
     CHECK_EQ(tlsp_engine_error(&p->client), TLSP_ERR_BAD_RECORD);
 
-    settle_failure(p);
+    tlsp_pair_settle_failure(p);
     CHECK_EQ(tlsp_engine_error(&p->server), TLSP_ERR_PEER_ALERT);
     CHECK_EQ(tlsp_engine_alert_received(&p->server), alert);
     CHECK_EQ(tlsp_write(&p->server, (const uint8_t *) "x", 1), TLSP_ERR_PEER_ALERT);
@@ -445,7 +428,7 @@ static void tamper_server_flight(tlsp_version v, tamper_kind kind)
         fl[4] = (uint8_t) (fl[4] - 2);
         break;
     }
-    settle_failure(p);
+    tlsp_pair_settle_failure(p);
     printf("  %s %s: client %d (mbedtls -0x%x, alert %d), server %d (mbedtls -0x%x, alert %d)\n",
            vname(v), tname(kind), tlsp_engine_error(&p->client),
            -tlsp_engine_mbedtls_error(&p->client), tlsp_engine_alert_received(&p->client),
@@ -502,18 +485,18 @@ static void hs_record_len_longer(tlsp_version v)
     REQUIRE(find_record(fl, len, i - 1, &off, &body) == 0);
     fl[off + 3] = (uint8_t) ((body + 100) >> 8);
     fl[off + 4] = (uint8_t) (body + 100);
-    settle_failure(p);
+    tlsp_pair_settle_failure(p);
     CHECK_EQ(tlsp_engine_error(&p->client), 0);
     CHECK_EQ(tlsp_handshake(&p->client), TLSP_WANT_READ);
     tlsp_port_test_advance_millis(10000);
-    settle_failure(p);
+    tlsp_pair_settle_failure(p);
     CHECK_EQ(tlsp_engine_error(&p->client), TLSP_ERR_TIMEOUT);
     CHECK(!(tlsp_status(&p->server) & TLSP_STATUS_HANDSHAKE_DONE));
     /* The server, waiting for the client's second flight, ends at its own (default)
      * deadline, 30 s after its first handshake call. */
     CHECK_EQ(tlsp_engine_error(&p->server), 0);
     tlsp_port_test_advance_millis(TLSP_DEFAULT_HANDSHAKE_TIMEOUT_MS - 10000);
-    settle_failure(p);
+    tlsp_pair_settle_failure(p);
     CHECK_EQ(tlsp_engine_error(&p->server), TLSP_ERR_TIMEOUT);
     tlsp_pair_free(p);
 }

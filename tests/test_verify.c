@@ -82,24 +82,6 @@ fail:
     return NULL;
 }
 
-/* Step both engines until both have failed or nothing moves any more, so the alert the
- * failing side queued is carried to its peer and processed there. */
-static void settle_failure(tlsp_pair *p)
-{
-    unsigned idle = 0;
-    unsigned rounds = 0;
-
-    while (idle <= 64 && rounds < 10000) {
-        int progress = 0;
-        (void) tlsp_memory_pair_step(&p->client, &p->server, &p->link, &progress);
-        if (tlsp_engine_error(&p->client) != 0 && tlsp_engine_error(&p->server) != 0) {
-            break;
-        }
-        idle = progress ? 0 : idle + 1;
-        rounds++;
-    }
-}
-
 /* Every app-side call on a failed engine returns its failure code, again and again. */
 static void check_sticky(tlsp_engine *e, int code)
 {
@@ -126,7 +108,7 @@ static void expect_rejected(tlsp_version v, server_id id, const char *hostname,
     REQUIRE(p != NULL);
     ret = tlsp_pair_handshake(p);
     CHECK(ret < 0 && ret != TLSP_WANT_READ && ret != TLSP_WANT_WRITE && ret != TLSP_ERR_TIMEOUT);
-    settle_failure(p);
+    tlsp_pair_settle_failure(p);
 
     CHECK_EQ(tlsp_engine_error(&p->client), TLSP_ERR_CERT_REJECTED);
     CHECK_EQ(tlsp_engine_mbedtls_error(&p->client), MBEDTLS_ERR_X509_CERT_VERIFY_FAILED);

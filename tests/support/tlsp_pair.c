@@ -152,6 +152,22 @@ int tlsp_pair_settle(tlsp_pair *p, unsigned idle_rounds)
     return 0;
 }
 
+void tlsp_pair_settle_failure(tlsp_pair *p)
+{
+    unsigned idle = 0;
+    unsigned rounds = 0;
+
+    while (idle <= IDLE_ROUNDS && rounds < 10000) {
+        int progress = 0;
+        (void) tlsp_memory_pair_step(&p->client, &p->server, &p->link, &progress);
+        if (tlsp_engine_error(&p->client) != 0 && tlsp_engine_error(&p->server) != 0) {
+            break;
+        }
+        idle = progress ? 0 : idle + 1;
+        rounds++;
+    }
+}
+
 uint8_t tlsp_pair_data_byte(uint32_t seed, size_t i)
 {
     uint32_t x = seed * 2654435761u ^ (uint32_t) i * 2246822519u ^ (uint32_t) (i >> 13);

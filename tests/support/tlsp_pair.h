@@ -67,6 +67,11 @@ int tlsp_pair_handshake(tlsp_pair *p);
  * or the first failure (TLSP_ERR_CLOSED included). Used to let alerts arrive. */
 int tlsp_pair_settle(tlsp_pair *p, unsigned idle_rounds);
 
+/* Step both ends until both have failed or nothing moves for 64 rounds (bounded), so the
+ * alert the failing side queued reaches its peer and is processed there. Returns nothing:
+ * tests check each side's tlsp_engine_error(). */
+void tlsp_pair_settle_failure(tlsp_pair *p);
+
 /* Send `bytes` of pseudo-random data each way at once, in writes of at most `chunk`, and
  * check that each side reads exactly what the other wrote. 0 on success, else a TLSP code
  * or -1 on a data mismatch (printed). */
