@@ -33,7 +33,7 @@ set(TLSP_MBEDTLS_VERSION "${CMAKE_MATCH_1}")
 if(NOT TLSP_MBEDTLS_VERSION MATCHES "^3\\.6\\.")
     message(FATAL_ERROR "mbedTLS at '${_tlsp_mbedtls_dir}' is ${TLSP_MBEDTLS_VERSION}; tlspair needs 3.6.x")
 endif()
-message(STATUS "mbedTLS ${TLSP_MBEDTLS_VERSION} from ${_tlsp_mbedtls_dir}, config ${TLSP_MBEDTLS_CONFIG}")
+message(STATUS "mbedTLS ${TLSP_MBEDTLS_VERSION} from ${_tlsp_mbedtls_dir}, config ${TLSP_MBEDTLS_CONFIG_FILE}")
 
 # mbedTLS's own options, fixed before its CMakeLists reads them.
 set(ENABLE_PROGRAMS OFF CACHE BOOL "" FORCE)
@@ -43,7 +43,7 @@ set(USE_SHARED_MBEDTLS_LIBRARY OFF CACHE BOOL "" FORCE)
 set(USE_STATIC_MBEDTLS_LIBRARY ON CACHE BOOL "" FORCE)
 set(DISABLE_PACKAGE_CONFIG_AND_INSTALL ON CACHE BOOL "" FORCE)
 set(GEN_FILES OFF CACHE BOOL "" FORCE)
-set(MBEDTLS_CONFIG_FILE "${TLSP_MBEDTLS_CONFIG}" CACHE FILEPATH "" FORCE)
+set(MBEDTLS_CONFIG_FILE "${TLSP_MBEDTLS_CONFIG_FILE}" CACHE FILEPATH "" FORCE)
 
 # SYSTEM: mbedTLS headers are included by our code, but their warnings are not ours.
 add_subdirectory("${_tlsp_mbedtls_dir}" "${CMAKE_BINARY_DIR}/mbedtls" EXCLUDE_FROM_ALL SYSTEM)

@@ -25,7 +25,6 @@ set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 set(CMAKE_C_FLAGS_INIT "${TLSP_CPU_FLAGS} -ffunction-sections -fdata-sections")
 set(CMAKE_ASM_FLAGS_INIT "${TLSP_CPU_FLAGS}")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "${TLSP_CPU_FLAGS} -Wl,--gc-sections --specs=nano.specs")
-set(CMAKE_C_FLAGS_MINSIZEREL_INIT "-Os -DNDEBUG")
 
 # Libraries and headers come from the toolchain's sysroot, programs from the host.
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)

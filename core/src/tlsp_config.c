@@ -28,6 +28,7 @@ static int is_ready(const tlsp_config *cfg)
     return cfg != NULL && (cfg->flags & TLSP_CFG_INIT) != 0;
 }
 
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
 static int map_parse_error(int ret)
 {
     switch (ret) {
@@ -46,6 +47,7 @@ static int map_parse_error(int ret)
         return TLSP_ERR_PARSE;
     }
 }
+#endif
 
 /* AEAD suites only. TLS 1.3 suites are AEAD by definition; for TLS 1.2 the mbedTLS name
  * says the mode (…-GCM-…, …-CCM, …-CHACHA20-POLY1305-…). CBC and NULL suites never pass. */
@@ -96,10 +98,23 @@ int tlsp_config_init(tlsp_config *cfg, tlsp_role role)
     if (role != TLSP_CLIENT && role != TLSP_SERVER) {
         return TLSP_ERR_BAD_ARG;
     }
+    /* Cortex-M builds may leave one role out (TLSP_TLS_CLIENT_ONLY / _SERVER_ONLY). */
+#if !defined(MBEDTLS_SSL_CLI_C)
+    if (role == TLSP_CLIENT) {
+        return TLSP_ERR_CONFIG;
+    }
+#endif
+#if !defined(MBEDTLS_SSL_SRV_C)
+    if (role == TLSP_SERVER) {
+        return TLSP_ERR_CONFIG;
+    }
+#endif
     mbedtls_ssl_config_init(&cfg->ssl);
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     mbedtls_x509_crt_init(&cfg->ca_chain);
     mbedtls_x509_crt_init(&cfg->own_chain);
     mbedtls_pk_init(&cfg->own_key);
+#endif
     cfg->flags = TLSP_CFG_INIT;
     cfg->role = role;
 
@@ -145,9 +160,11 @@ void tlsp_config_free(tlsp_config *cfg)
     }
     /* mbedTLS wipes the PSK and the private key as it frees them. */
     mbedtls_ssl_config_free(&cfg->ssl);
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     mbedtls_x509_crt_free(&cfg->ca_chain);
     mbedtls_x509_crt_free(&cfg->own_chain);
     mbedtls_pk_free(&cfg->own_key);
+#endif
     mbedtls_platform_zeroize(cfg, sizeof(*cfg));
 }
 
@@ -174,6 +191,7 @@ int tlsp_config_set_psk(tlsp_config *cfg, const uint8_t *identity, size_t identi
     if (cfg->flags & TLSP_CFG_HAS_PSK) {
         return TLSP_ERR_STATE;
     }
+#if defined(MBEDTLS_SSL_HANDSHAKE_WITH_PSK_ENABLED)
     ret = mbedtls_ssl_conf_psk(&cfg->ssl, key, key_len, identity, identity_len);
     if (ret != 0) {
         return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSP_ERR_NO_MEMORY : TLSP_ERR_BAD_ARG;
@@ -181,6 +199,11 @@ int tlsp_config_set_psk(tlsp_config *cfg, const uint8_t *identity, size_t identi
     cfg->flags |= TLSP_CFG_HAS_PSK;
     apply_tls13_modes(cfg);
     return 0;
+#else
+    /* This mbedTLS config has no PSK key exchange (the Cortex-M ECDHE-ECDSA profile). */
+    (void) ret;
+    return TLSP_ERR_CONFIG;
+#endif
 }
 
 int tlsp_config_set_own_cert(tlsp_config *cfg, const uint8_t *chain, size_t chain_len,
@@ -194,6 +217,12 @@ int tlsp_config_set_own_cert(tlsp_config *cfg, const uint8_t *chain, size_t chai
     if (cfg->flags & TLSP_CFG_HAS_CERT) {
         return TLSP_ERR_STATE;
     }
+#if !defined(MBEDTLS_X509_CRT_PARSE_C)
+    /* This mbedTLS config has no certificates (the Cortex-M PSK profile). */
+    (void) ret;
+    (void) password;
+    return TLSP_ERR_CONFIG;
+#else
     ret = mbedtls_x509_crt_parse(&cfg->own_chain, chain, chain_len);
     if (ret != 0) {
         ret = map_parse_error(ret);
@@ -227,6 +256,7 @@ fail:
     mbedtls_x509_crt_init(&cfg->own_chain);
     mbedtls_pk_init(&cfg->own_key);
     return ret;
+#endif /* MBEDTLS_X509_CRT_PARSE_C */
 }
 
 int tlsp_config_add_ca(tlsp_config *cfg, const uint8_t *ca, size_t ca_len)
@@ -237,6 +267,12 @@ int tlsp_config_add_ca(tlsp_config *cfg, const uint8_t *ca, size_t ca_len)
     if (!is_ready(cfg) || ca == NULL || ca_len == 0) {
         return TLSP_ERR_BAD_ARG;
     }
+#if !defined(MBEDTLS_X509_CRT_PARSE_C)
+    /* This mbedTLS config has no certificates (the Cortex-M PSK profile). */
+    (void) last;
+    (void) ret;
+    return TLSP_ERR_CONFIG;
+#else
     /* mbedtls_x509_crt_parse() keeps the certificates it could read even when a later
      * one in the same buffer fails; a CA list that is partly wrong is refused whole. */
     last = NULL;
@@ -262,6 +298,7 @@ int tlsp_config_add_ca(tlsp_config *cfg, const uint8_t *ca, size_t ca_len)
     cfg->flags |= TLSP_CFG_HAS_CA;
     apply_tls13_modes(cfg);
     return 0;
+#endif /* MBEDTLS_X509_CRT_PARSE_C */
 }
 
 int tlsp_config_set_hostname(tlsp_config *cfg, const char *hostname)

@@ -70,12 +70,16 @@ static int setup_connection(tlsp_engine *e)
     int ret;
 
     mbedtls_ssl_set_bio(&e->ssl, e, bio_send, bio_recv, NULL);
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     if (e->cfg->role == TLSP_CLIENT && (e->cfg->flags & TLSP_CFG_HAS_HOSTNAME)) {
         ret = mbedtls_ssl_set_hostname(&e->ssl, e->cfg->hostname);
         if (ret != 0) {
             return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSP_ERR_NO_MEMORY : TLSP_ERR_BAD_ARG;
         }
     }
+#else
+    (void) ret;   /* no certificates, so no name to check or send (Cortex-M PSK profile) */
+#endif
     e->state = TLSP_ENG_INIT;
     e->error = 0;
     e->mbedtls_error = 0;

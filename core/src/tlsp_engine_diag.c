@@ -226,11 +226,15 @@ int tlsp_engine_info(const tlsp_engine *e, tlsp_info *info)
     if (suite != NULL) {
         info->ciphersuite = suite;
     }
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     peer = mbedtls_ssl_get_peer_cert(&e->ssl);
     if (peer != NULL && mbedtls_x509_dn_gets(info->peer_subject, sizeof(info->peer_subject),
                                              &peer->subject) < 0) {
         info->peer_subject[0] = '\0';
     }
+#else
+    (void) peer;   /* no certificates in this mbedTLS config (Cortex-M PSK profile) */
+#endif
     info->handshake_ms = (uint32_t) (e->handshake_end_ms - e->handshake_start_ms);
     info->handshake_bytes_in = e->handshake_bytes_in;
     info->handshake_bytes_out = e->handshake_bytes_out;

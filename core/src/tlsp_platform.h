@@ -40,6 +40,12 @@ int tlsp_mbedtls_suite_chosen(const mbedtls_ssl_context *ssl);
  * `reason`, or -1 if the last queued alert went with another code. */
 int tlsp_mbedtls_alert_pended(const mbedtls_ssl_context *ssl, int reason);
 
+/* mbedTLS's wall clock (mbedtls_time()): tlsp_port_wall_time(), or 0 (the epoch, so that
+ * every certificate is "not yet valid") while the date is unknown. Installed by
+ * tlsp_platform_init(); the Cortex-M configs also name it as the initial value
+ * (MBEDTLS_PLATFORM_STD_TIME). */
+mbedtls_time_t tlsp_mbedtls_time(mbedtls_time_t *out);
+
 /* mbedTLS RNG callback on PSA's generator. Unlike mbedtls_psa_get_random(), a failure
  * to allocate is reported as MBEDTLS_ERR_SSL_ALLOC_FAILED, not as an entropy failure. */
 int tlsp_mbedtls_random(void *p_rng, unsigned char *output, size_t len);

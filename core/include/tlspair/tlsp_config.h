@@ -73,7 +73,9 @@ typedef struct tlsp_config {
  * \param role  TLSP_CLIENT or TLSP_SERVER.
  * \return 0; TLSP_ERR_BAD_ARG (NULL, bad role); TLSP_ERR_ENTROPY if the port's entropy
  *         source fails (the random generator is seeded here, once per process);
- *         TLSP_ERR_NO_MEMORY.
+ *         TLSP_ERR_NO_MEMORY; TLSP_ERR_STATE on an arena build (Cortex-M) before
+ *         tlsp_heap_use_arena(); TLSP_ERR_CONFIG for a role the build left out
+ *         (TLSP_TLS_ROLES, docs/cortex-m.md).
  * \note On failure cfg is left freed; calling tlsp_config_free() on it is harmless.
  */
 int tlsp_config_init(tlsp_config *cfg, tlsp_role role);
@@ -96,7 +98,8 @@ int tlsp_config_set_versions(tlsp_config *cfg, tlsp_version min, tlsp_version ma
  * \param identity, identity_len  1..128 bytes, copied.
  * \param key, key_len            1..64 bytes, copied (and wiped on free).
  * \return 0; TLSP_ERR_BAD_ARG; TLSP_ERR_STATE if a PSK is already set;
- *         TLSP_ERR_NO_MEMORY.
+ *         TLSP_ERR_NO_MEMORY; TLSP_ERR_CONFIG if the mbedTLS config has no PSK key
+ *         exchange (the Cortex-M ECDHE-ECDSA profile).
  */
 int tlsp_config_set_psk(tlsp_config *cfg, const uint8_t *identity, size_t identity_len,
                         const uint8_t *key, size_t key_len);
@@ -110,7 +113,8 @@ int tlsp_config_set_psk(tlsp_config *cfg, const uint8_t *identity, size_t identi
  * \param password          NUL-terminated password for an encrypted key, or NULL.
  * \return 0; TLSP_ERR_BAD_ARG; TLSP_ERR_PARSE (unreadable chain or key, or the key does
  *         not match the certificate); TLSP_ERR_KEY_PASSWORD (encrypted key with a missing
- *         or wrong password); TLSP_ERR_STATE if already set; TLSP_ERR_NO_MEMORY.
+ *         or wrong password); TLSP_ERR_STATE if already set; TLSP_ERR_NO_MEMORY;
+ *         TLSP_ERR_CONFIG if the mbedTLS config has no certificates (Cortex-M PSK profile).
  */
 int tlsp_config_set_own_cert(tlsp_config *cfg, const uint8_t *chain, size_t chain_len,
                              const uint8_t *key, size_t key_len, const char *password);
@@ -118,7 +122,8 @@ int tlsp_config_set_own_cert(tlsp_config *cfg, const uint8_t *chain, size_t chai
 /**
  * \brief Trusted CA certificates for verifying the peer.
  * \param ca, ca_len  PEM (NUL counted) or DER. May be called again to add more.
- * \return 0; TLSP_ERR_BAD_ARG; TLSP_ERR_PARSE; TLSP_ERR_NO_MEMORY.
+ * \return 0; TLSP_ERR_BAD_ARG; TLSP_ERR_PARSE; TLSP_ERR_NO_MEMORY; TLSP_ERR_CONFIG if the
+ *         mbedTLS config has no certificates (Cortex-M PSK profile).
  */
 int tlsp_config_add_ca(tlsp_config *cfg, const uint8_t *ca, size_t ca_len);
 
