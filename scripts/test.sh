@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: install what is missing, then build and run every ctest suite
-# twice: a debug build, and a build under AddressSanitizer + UndefinedBehaviorSanitizer.
+# The whole test suite: install what is missing, then build and run every ctest suite:
+# the MPS2 firmware in QEMU (two cross builds, one per mbedTLS profile: two boards over
+# their wired UARTs), then the host suites twice: a debug build, and a build under
+# AddressSanitizer + UndefinedBehaviorSanitizer (these include host <-> board cases that
+# use the firmware built first).
 #
 #   scripts/test.sh
 #
@@ -11,7 +14,8 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 JOBS="$(nproc 2>/dev/null || echo 2)"
 MBEDTLS_ARG=(${TLSP_MBEDTLS_DIR:+-DTLSP_MBEDTLS_DIR="$TLSP_MBEDTLS_DIR"})
 
-"$ROOT/scripts/install-deps.sh"
+# The firmware needs the Arm cross compiler with newlib, and QEMU to run it.
+"$ROOT/scripts/install-deps.sh" gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
 cd "$ROOT"  # presets are read from the current directory
 
 run_suite() {
@@ -23,5 +27,7 @@ run_suite() {
     ctest --preset "$preset" -j"$JOBS"
 }
 
+run_suite mps2-an386-ecdsa
+run_suite mps2-an386-psk
 run_suite host-debug
 run_suite host-asan

@@ -1,0 +1,289 @@
+/*
+ * Firmware for two emulated MPS2 boards talking TLS over their UART1s: board A is the
+ * TLS client, board B the server. One source, built per image with:
+ *
+ *   FW_ROLE_CLIENT or FW_ROLE_SERVER
+ *   FW_AUTH_ECDSA (test PKI compiled in: the client trusts the test CA, the server has
+ *                 the compact test certificate of examples/firmware/pki) or FW_AUTH_PSK
+ *   FW_TLS_MIN, FW_TLS_MAX   0x0303 (TLS 1.2) / 0x0304 (TLS 1.3); a client offering one
+ *                            version picks the case; the server accepts both
+ *   FW_WALL_TIME             the date the firmware claims (seconds since 1970, UTC)
+ *
+ * After the handshake both ends exchange FW_EXCHANGE_BYTES each way, checksummed
+ * (fw_session.h), close cleanly, print a summary and exit through semihosting: 0 only on
+ * success. See docs/firmware.md.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mps2_board.h"
+#include "tlsp_port_cortexm.h"
+#include "tlspair/tlsp_drive.h"
+#include "tlspair/tlsp_engine.h"
+#include "tlspair/tlsp_heap.h"
+#include "tlspair/tlsp_uart.h"
+
+#include "fw_session.h"
+
+#if defined(FW_AUTH_ECDSA)
+#include "fw_pki.h"
+#include "tlsp_test_pki.h"
+#define FW_AUTH_NAME "ecdhe-ecdsa"
+#elif defined(FW_AUTH_PSK)
+#define FW_AUTH_NAME "psk"
+#else
+#error "define FW_AUTH_ECDSA or FW_AUTH_PSK"
+#endif
+
+#if defined(FW_ROLE_CLIENT)
+#define FW_ROLE TLSP_CLIENT
+#define FW_ROLE_NAME "client"
+#define FW_SEND_SEED FW_SEED_CLIENT
+#define FW_RECV_SEED FW_SEED_SERVER
+#elif defined(FW_ROLE_SERVER)
+#define FW_ROLE TLSP_SERVER
+#define FW_ROLE_NAME "server"
+#define FW_SEND_SEED FW_SEED_SERVER
+#define FW_RECV_SEED FW_SEED_CLIENT
+#else
+#error "define FW_ROLE_CLIENT or FW_ROLE_SERVER"
+#endif
+
+#ifndef FW_TLS_MIN
+#define FW_TLS_MIN 0x0303
+#endif
+#ifndef FW_TLS_MAX
+#define FW_TLS_MAX 0x0304
+#endif
+#ifndef FW_WALL_TIME
+#error "define FW_WALL_TIME (seconds since 1970, UTC): the date the test certificates are checked against"
+#endif
+
+/* mbedTLS's heap: a static arena. Sized with headroom; the summary prints the peak.
+ * The interop record profile takes 16 KiB records in, so its input buffer is 14 KiB
+ * larger. */
+#ifndef FW_ARENA_SIZE
+#if defined(TLSP_RECORD_PROFILE_INTEROP)
+#define FW_ARENA_EXTRA (16u * 1024u)
+#else
+#define FW_ARENA_EXTRA 0u
+#endif
+#if defined(FW_AUTH_ECDSA)
+#define FW_ARENA_SIZE (24u * 1024u + FW_ARENA_EXTRA)
+#else
+#define FW_ARENA_SIZE (12u * 1024u + FW_ARENA_EXTRA)
+#endif
+#endif
+
+/* Engine queues: any size works; mbedTLS keeps whole records in its own buffers. */
+#ifndef FW_NET_QUEUE
+#define FW_NET_QUEUE 512u
+#endif
+
+/* UART rings. rx holds what arrives while the main loop computes (the rest of the peer's
+ * flight during an ECDH or ECDSA operation); the summary prints its peak. */
+#ifndef FW_UART_RX
+#define FW_UART_RX 1024u
+#endif
+#ifndef FW_UART_TX
+#define FW_UART_TX 256u
+#endif
+
+/* Wake the engine per 128 received bytes or per 2 ms pause, not per byte. */
+#ifndef FW_RX_BATCH
+#define FW_RX_BATCH 128u
+#endif
+#ifndef FW_RX_IDLE_MS
+#define FW_RX_IDLE_MS 2u
+#endif
+
+#define HANDSHAKE_TIMEOUT_MS (FW_ROLE == TLSP_SERVER ? 120000u : 60000u)
+#define EXCHANGE_TIMEOUT_MS  120000u
+#define CLOSE_TIMEOUT_MS     20000u
+#define LINGER_MS            300u
+
+/* Exit codes: which step failed. */
+enum {
+    FW_OK = 0,
+    FW_FAIL_SETUP = 10,
+    FW_FAIL_HANDSHAKE = 11,
+    FW_FAIL_EXCHANGE = 12,
+    FW_FAIL_DATA = 13,
+    FW_FAIL_CLOSE = 14,
+    FW_FAIL_LINK = 15,
+};
+
+static uint8_t arena[FW_ARENA_SIZE] __attribute__((aligned(8)));
+static uint8_t net_in[FW_NET_QUEUE];
+static uint8_t net_out[FW_NET_QUEUE];
+static uint8_t uart_rx[FW_UART_RX];
+static uint8_t uart_tx[FW_UART_TX];
+static tlsp_config cfg;
+static tlsp_engine engine;
+static int engine_up;
+
+static int fail(int code, const char *what, int ret)
+{
+    mps2_printf("tlspair-fw: FAIL %s: %d (%s)", what, ret, tlsp_strerror(ret));
+    if (engine_up) {
+        mps2_printf(" [engine %d, mbedtls -0x%04x, alert %d, cert flags 0x%x]",
+                    tlsp_engine_error(&engine), (unsigned) -tlsp_engine_mbedtls_error(&engine),
+                    tlsp_engine_alert_received(&engine), tlsp_engine_cert_flags(&engine));
+    }
+    mps2_puts("\n");
+    return code;
+}
+
+/* Records as large as the profile's output buffer (2 KiB in the small profile). A TLS 1.2
+ * client then asks the server for the same limit with max_fragment_length; in TLS 1.3
+ * both ends state their input limit with record_size_limit (the profile's part). */
+static int configure(void)
+{
+    int ret;
+
+    if ((ret = tlsp_config_init(&cfg, FW_ROLE)) != 0 ||
+        (ret = tlsp_config_set_versions(&cfg, (tlsp_version) FW_TLS_MIN, (tlsp_version) FW_TLS_MAX)) != 0 ||
+        (ret = tlsp_config_set_record_size(&cfg, MBEDTLS_SSL_OUT_CONTENT_LEN)) != 0 ||
+        (ret = tlsp_config_set_timeouts(&cfg, HANDSHAKE_TIMEOUT_MS, 0)) != 0) {
+        return ret;
+    }
+#if defined(FW_SUITES)
+    /* A build-time suite list (TLSP_FW_SUITES), e.g. the 8-byte-tag CCM suites that save
+     * 16 bytes per handshake where the profile compiles them in. */
+    if ((ret = tlsp_config_set_ciphersuites(&cfg, FW_SUITES)) != 0) {
+        return ret;
+    }
+#endif
+#if defined(FW_AUTH_PSK)
+    ret = tlsp_config_set_psk(&cfg, fw_psk_identity, fw_psk_identity_len, fw_psk_key, fw_psk_key_len);
+#elif defined(FW_ROLE_CLIENT)
+    if ((ret = tlsp_config_add_ca(&cfg, (const uint8_t *) tlsp_test_test_ca_crt_pem,
+                                  tlsp_test_test_ca_crt_pem_len)) == 0) {
+        ret = tlsp_config_set_hostname(&cfg, FW_SERVER_NAME);
+    }
+#else
+    /* The compact certificate (examples/firmware/pki): 312 bytes against the 486 of
+     * tests/pki/server.crt, the largest item of a TLS 1.3 handshake. DER: no PEM text in
+     * flash, no decoding copy in the arena. */
+    ret = tlsp_config_set_own_cert(&cfg, fw_server_compact_crt_der, fw_server_compact_crt_der_len,
+                                   fw_server_compact_key_der, fw_server_compact_key_der_len, NULL);
+#endif
+    return ret;
+}
+
+int main(void)
+{
+    tlsp_transport link;
+    tlsp_uart *uart;
+    tlsp_info info;
+    tlsp_heap_stats heap;
+    tlsp_heap_stats heap_after_config;
+    tlsp_uart_stats us;
+    fw_exchange_result xr;
+    uint64_t hs_start, hs_end, hs_sleep_start, hs_sleep_end;
+    uint64_t busy;
+    uint64_t data_start_ms;
+    uint32_t data_ms;
+    int ret;
+
+    mps2_board_init("tlspair-fw " FW_AUTH_NAME " " FW_ROLE_NAME);
+    tlsp_port_cortexm_set_wall_time((int64_t) FW_WALL_TIME);
+
+    if ((ret = tlsp_heap_use_arena(arena, sizeof(arena))) != 0) {
+        return fail(FW_FAIL_SETUP, "arena", ret);
+    }
+    uart = mps2_link_init(uart_rx, sizeof(uart_rx), uart_tx, sizeof(uart_tx), &link);
+    if (uart == NULL || (ret = tlsp_uart_set_rx_batch(uart, FW_RX_BATCH, FW_RX_IDLE_MS)) != 0) {
+        return fail(FW_FAIL_SETUP, "link", TLSP_ERR_BAD_ARG);
+    }
+    if ((ret = configure()) != 0) {
+        return fail(FW_FAIL_SETUP, "config", ret);
+    }
+    tlsp_heap_get_stats(&heap_after_config);
+    if ((ret = tlsp_engine_init(&engine, &cfg, net_in, sizeof(net_in), net_out, sizeof(net_out))) != 0) {
+        return fail(FW_FAIL_SETUP, "engine", ret);
+    }
+    engine_up = 1;
+
+    hs_start = mps2_cycles();
+    hs_sleep_start = mps2_sleep_cycles();
+    ret = tlsp_drive_handshake(&engine, &link, HANDSHAKE_TIMEOUT_MS);
+    hs_end = mps2_cycles();
+    hs_sleep_end = mps2_sleep_cycles();
+    if (ret != 0) {
+        return fail(tlsp_uart_failed(uart) ? FW_FAIL_LINK : FW_FAIL_HANDSHAKE, "handshake", ret);
+    }
+    (void) tlsp_engine_info(&engine, &info);
+    busy = (hs_end - hs_start) - (hs_sleep_end - hs_sleep_start);
+    mps2_printf("tlspair-fw: handshake done: %s %s\n", info.version, info.ciphersuite);
+
+    data_start_ms = tlsp_port_millis();
+    ret = fw_exchange(&engine, &link, FW_SEND_SEED, FW_RECV_SEED, EXCHANGE_TIMEOUT_MS, &xr);
+    data_ms = (uint32_t) (tlsp_port_millis() - data_start_ms);
+    if (ret < 0) {
+        return fail(tlsp_uart_failed(uart) ? FW_FAIL_LINK : FW_FAIL_EXCHANGE, "exchange", ret);
+    }
+    if (ret > 0) {
+        mps2_printf("tlspair-fw: FAIL data: first mismatch at %ld, crc %08lx, trailer %08lx\n",
+                    xr.first_mismatch == SIZE_MAX ? -1L : (long) xr.first_mismatch,
+                    (unsigned long) xr.crc_received, (unsigned long) xr.crc_trailer);
+        return FW_FAIL_DATA;
+    }
+#if defined(FW_ROLE_CLIENT)
+    ret = fw_close_client(&engine, &link, CLOSE_TIMEOUT_MS);
+#else
+    ret = fw_close_server(&engine, &link, CLOSE_TIMEOUT_MS);
+#endif
+    if (ret == 0) {
+        /* The last bytes must leave before the board stops (QEMU drops what a stopped
+         * board has not written yet). */
+        ret = tlsp_uart_flush(uart, CLOSE_TIMEOUT_MS);
+    }
+    if (ret != 0) {
+        return fail(tlsp_uart_failed(uart) ? FW_FAIL_LINK : FW_FAIL_CLOSE, "close", ret);
+    }
+    mps2_delay_ms(LINGER_MS);
+
+    (void) tlsp_engine_info(&engine, &info);
+    tlsp_heap_get_stats(&heap);
+    tlsp_uart_get_stats(uart, &us);
+    mps2_printf("tlspair-fw: SUMMARY %s %s\n", FW_AUTH_NAME, FW_ROLE_NAME);
+    mps2_printf("tlspair-fw:   version          %s\n", info.version);
+    mps2_printf("tlspair-fw:   suite            %s\n", info.ciphersuite);
+    mps2_printf("tlspair-fw:   handshake        %lu ms (SysTick), busy %llu cycles @25MHz "
+                "= %llu kinstr under -icount shift=0\n",
+                (unsigned long) info.handshake_ms, (unsigned long long) busy,
+                (unsigned long long) (busy * 40u / 1000u));
+    mps2_printf("tlspair-fw:   handshake bytes  out %llu, in %llu, total %llu\n",
+                (unsigned long long) info.handshake_bytes_out,
+                (unsigned long long) info.handshake_bytes_in,
+                (unsigned long long) (info.handshake_bytes_out + info.handshake_bytes_in));
+    mps2_printf("tlspair-fw:   data             %lu B out, %lu B in, crc %08lx/%08lx ok, %lu ms\n",
+                (unsigned long) FW_EXCHANGE_BYTES, (unsigned long) FW_EXCHANGE_BYTES,
+                (unsigned long) xr.crc_sent, (unsigned long) xr.crc_received,
+                (unsigned long) data_ms);
+    mps2_printf("tlspair-fw:   arena            peak %lu B (after config %lu B); high water %lu B "
+                "with allocator overhead, of %lu B\n",
+                (unsigned long) heap.peak, (unsigned long) heap_after_config.peak,
+                (unsigned long) heap.arena_high_water, (unsigned long) sizeof(arena));
+    mps2_printf("tlspair-fw:   engine+queues    %lu B (engine %lu + net_in %lu + net_out %lu)\n",
+                (unsigned long) (sizeof(engine) + sizeof(net_in) + sizeof(net_out)),
+                (unsigned long) sizeof(engine), (unsigned long) sizeof(net_in),
+                (unsigned long) sizeof(net_out));
+    mps2_printf("tlspair-fw:   per connection   %lu B (arena peak + engine + queues); config %lu B\n",
+                (unsigned long) (heap.peak + sizeof(engine) + sizeof(net_in) + sizeof(net_out)),
+                (unsigned long) sizeof(cfg));
+    mps2_printf("tlspair-fw:   uart             rings %lu+%lu B, rx peak %lu B, %lu B in, %lu B out, "
+                "overruns %lu/%lu\n",
+                (unsigned long) sizeof(uart_rx), (unsigned long) sizeof(uart_tx),
+                (unsigned long) us.rx_peak, (unsigned long) us.bytes_in,
+                (unsigned long) us.bytes_out, (unsigned long) us.rx_overruns,
+                (unsigned long) us.hw_overruns);
+    mps2_printf("tlspair-fw:   stack            %lu B used of %lu B\n",
+                (unsigned long) mps2_stack_used(), (unsigned long) mps2_stack_size());
+    mps2_puts("tlspair-fw: RESULT PASS\n");
+
+    tlsp_engine_free(&engine);
+    tlsp_config_free(&cfg);
+    return FW_OK;
+}
