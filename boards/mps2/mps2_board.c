@@ -4,6 +4,7 @@
  */
 #include "mps2_board.h"
 
+#include "tlsp_cortexm_irq.h"
 #include "tlsp_port_cortexm.h"
 #include "tlspair/tlsp_port.h"
 #include "tlspair/tlsp_uart_cmsdk.h"
@@ -29,19 +30,6 @@ static tlsp_uart link;
 static uint64_t sleep_cycles;
 
 /* ---- CPU ------------------------------------------------------------------------------ */
-
-static uint32_t irq_lock(void)
-{
-    uint32_t primask;
-
-    __asm volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask) : : "memory");
-    return primask;
-}
-
-static void irq_unlock(uint32_t primask)
-{
-    __asm volatile("msr primask, %0" : : "r"(primask) : "memory");
-}
 
 uint64_t mps2_cycles(void)
 {
@@ -121,8 +109,8 @@ static const tlsp_uart_hal link_hal = {
     tlsp_uart_cmsdk_tx_put,
     tlsp_uart_cmsdk_tx_irq,
     tlsp_uart_cmsdk_ack,
-    irq_lock,
-    irq_unlock,
+    tlsp_cortexm_irq_save,
+    tlsp_cortexm_irq_restore,
     sleep_until_interrupt,
 };
 

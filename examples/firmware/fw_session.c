@@ -17,7 +17,6 @@ const size_t fw_psk_key_len = sizeof(fw_psk_key);
 
 #define TRAILER_LEN  4u
 #define CHUNK        256u
-#define WAIT_SLICE   100u
 
 typedef struct stream {
     uint32_t state;
@@ -57,29 +56,6 @@ static void crc_add(stream *s, uint8_t byte)
 static uint32_t crc_final(const stream *s)
 {
     return s->crc ^ 0xFFFFFFFFu;
-}
-
-/* Wait for transport progress, bounded by the deadline. */
-static int idle(tlsp_engine *e, const tlsp_transport *t, uint64_t deadline)
-{
-    uint64_t now = tlsp_port_millis();
-    uint64_t slice;
-    unsigned events = TLSP_IO_READABLE;
-
-    if (now >= deadline) {
-        return TLSP_ERR_TIMEOUT;
-    }
-    if (t->wait == NULL) {
-        return 0;
-    }
-    if (tlsp_status(e) & TLSP_STATUS_NET_OUT) {
-        events |= TLSP_IO_WRITABLE;
-    }
-    slice = deadline - now;
-    if (slice > WAIT_SLICE) {
-        slice = WAIT_SLICE;
-    }
-    return t->wait(t->ctx, events, (uint32_t) slice) < 0 ? TLSP_ERR_TRANSPORT : 0;
 }
 
 int fw_exchange(tlsp_engine *e, const tlsp_transport *t, uint32_t send_seed,
@@ -172,7 +148,7 @@ int fw_exchange(tlsp_engine *e, const tlsp_transport *t, uint32_t send_seed,
             }
         }
         if (!progress) {
-            ret = idle(e, t, deadline);
+            ret = tlsp_drive_wait(e, t, deadline);
             if (ret != 0) {
                 return ret;
             }
@@ -186,7 +162,7 @@ int fw_exchange(tlsp_engine *e, const tlsp_transport *t, uint32_t send_seed,
         if (ret != 0 && ret != TLSP_ERR_CLOSED) {
             return ret;
         }
-        if (!progress && (ret = idle(e, t, deadline)) != 0) {
+        if (!progress && (ret = tlsp_drive_wait(e, t, deadline)) != 0) {
             return ret;
         }
     }

@@ -5,6 +5,7 @@
  * No CMSIS: the three SysTick registers are architectural (ARMv6-M, ARMv7-M, ARMv8-M), at
  * the same addresses on every Cortex-M, so the port needs no vendor header.
  */
+#include "tlsp_cortexm_irq.h"
 #include "tlsp_port_cortexm.h"
 
 #include <limits.h>
@@ -30,19 +31,6 @@ static volatile uint32_t millis_hi;
 static int64_t wall_base = -1;
 static uint64_t wall_base_ms;
 
-static uint32_t irq_save_disable(void)
-{
-    uint32_t primask;
-
-    __asm volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask) : : "memory");
-    return primask;
-}
-
-static void irq_restore(uint32_t primask)
-{
-    __asm volatile("msr primask, %0" : : "r"(primask) : "memory");
-}
-
 void tlsp_port_cortexm_init(uint32_t core_clock_hz)
 {
     uint32_t reload = core_clock_hz / 1000u;
@@ -65,14 +53,14 @@ void tlsp_port_cortexm_tick(void)
 {
     /* Masked so that no reader, even an interrupt of higher priority than SysTick, ever
      * sees the low half wrapped but the high half not yet carried. */
-    uint32_t primask = irq_save_disable();
+    uint32_t primask = tlsp_cortexm_irq_save();
     uint32_t lo = millis_lo + 1u;
 
     millis_lo = lo;
     if (lo == 0u) {
         millis_hi = millis_hi + 1u;
     }
-    irq_restore(primask);
+    tlsp_cortexm_irq_restore(primask);
 }
 
 uint64_t tlsp_port_millis(void)

@@ -106,7 +106,7 @@ int tlsp_drive_step(tlsp_engine *e, const tlsp_transport *t, int *progress)
 
 /* Sleep until the transport may move bytes, or the deadline. 0 when it is worth
  * stepping again; TLSP_ERR_TIMEOUT when the deadline passed. */
-static int wait_for_io(tlsp_engine *e, const tlsp_transport *t, uint64_t deadline)
+int tlsp_drive_wait(tlsp_engine *e, const tlsp_transport *t, uint64_t deadline)
 {
     uint64_t now = tlsp_port_millis();
     unsigned events = TLSP_IO_READABLE;
@@ -145,7 +145,7 @@ static int flush_all(tlsp_engine *e, const tlsp_transport *t, uint64_t deadline)
             return ret;
         }
         if (!progress) {
-            ret = wait_for_io(e, t, deadline);
+            ret = tlsp_drive_wait(e, t, deadline);
             if (ret != 0) {
                 return ret;
             }
@@ -168,7 +168,7 @@ int tlsp_drive_handshake(tlsp_engine *e, const tlsp_transport *t, uint32_t timeo
             return flush_all(e, t, deadline);
         }
         if (!progress) {
-            ret = wait_for_io(e, t, deadline);
+            ret = tlsp_drive_wait(e, t, deadline);
             if (ret != 0) {
                 return ret;
             }
@@ -200,7 +200,7 @@ int tlsp_drive_write(tlsp_engine *e, const tlsp_transport *t,
             return ret;
         }
         if (!progress) {
-            ret = wait_for_io(e, t, deadline);
+            ret = tlsp_drive_wait(e, t, deadline);
             if (ret != 0) {
                 return ret;
             }
@@ -225,7 +225,7 @@ int tlsp_drive_read(tlsp_engine *e, const tlsp_transport *t,
             return ret;
         }
         if (!progress) {
-            ret = wait_for_io(e, t, deadline);
+            ret = tlsp_drive_wait(e, t, deadline);
             if (ret != 0) {
                 return ret;
             }
@@ -283,7 +283,7 @@ int tlsp_drive_close(tlsp_engine *e, const tlsp_transport *t, uint32_t timeout_m
             return ret;
         }
         if (!progress) {
-            ret = wait_for_io(e, t, deadline);
+            ret = tlsp_drive_wait(e, t, deadline);
             if (ret != 0) {
                 return ret;
             }

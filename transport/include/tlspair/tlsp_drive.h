@@ -35,6 +35,17 @@ extern "C" {
 int tlsp_drive_step(tlsp_engine *e, const tlsp_transport *t, int *progress);
 
 /**
+ * \brief Sleep in the transport's wait() until it may move bytes, at most until deadline
+ *        (port clock, ms) and never longer than 100 ms at a time, so the caller's loop
+ *        re-checks engine deadlines regularly. Asks for writability too while net_out
+ *        holds bytes. For custom loops built from tlsp_drive_step().
+ * \return 0 when it is worth stepping again (also after a spurious wake-up, or at once
+ *         if the transport has no wait()); TLSP_ERR_TIMEOUT when the deadline has passed;
+ *         TLSP_ERR_TRANSPORT if wait() failed.
+ */
+int tlsp_drive_wait(tlsp_engine *e, const tlsp_transport *t, uint64_t deadline);
+
+/**
  * \brief Run the handshake to completion.
  * \return 0 when done and its last flight sent; TLSP_ERR_TIMEOUT; a failure (after
  *         sending the alert the engine queued, where the transport takes it).
