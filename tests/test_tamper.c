@@ -48,22 +48,6 @@ static tlsp_queue *link_queue(tlsp_pair *p, tlsp_link_side from)
     return from == TLSP_LINK_A ? &p->link.to_b : &p->link.to_a;
 }
 
-static tlsp_pair *connected(tlsp_version v, tlsp_pair_auth auth)
-{
-    tlsp_pair_opts o = { auth, v, v, 0, 0, 0 };
-    tlsp_pair *p = tlsp_pair_new(&o);
-
-    if (p == NULL) {
-        return NULL;
-    }
-    /* Settle as well: TLS 1.3 session tickets must not be in flight when a test starts. */
-    if (tlsp_pair_handshake(p) != 0 || tlsp_pair_settle(p, 8) != 0) {
-        tlsp_pair_free(p);
-        return NULL;
-    }
-    return p;
-}
-
 /* The server writes msg and pushes it onto the link (not yet read by the client).
  * Returns the number of bytes in flight, all of them that record. */
 static size_t server_sends(tlsp_pair *p, const char *msg)
@@ -123,7 +107,7 @@ static void check_client_bad_record(tlsp_pair *p, uint64_t app_in_before, int al
 
 static void flipped_body_byte(tlsp_version v, tlsp_pair_auth auth)
 {
-    tlsp_pair *p = connected(v, auth);
+    tlsp_pair *p = tlsp_pair_new_connected(v, auth);
     uint8_t buf[256];
     uint8_t *rec;
     size_t len;
@@ -161,14 +145,14 @@ static void flip_every_body_byte(tlsp_version v)
 {
     size_t pos, len0;
     unsigned caught = 0;
-    tlsp_pair *p0 = connected(v, TLSP_PAIR_PSK);
+    tlsp_pair *p0 = tlsp_pair_new_connected(v, TLSP_PAIR_PSK);
 
     REQUIRE(p0 != NULL);
     len0 = server_sends(p0, "0123456789");
     tlsp_pair_free(p0);
     REQUIRE(len0 > 15);
     for (pos = 5; pos < len0; pos++) {
-        tlsp_pair *p = connected(v, TLSP_PAIR_PSK);
+        tlsp_pair *p = tlsp_pair_new_connected(v, TLSP_PAIR_PSK);
         uint8_t buf[64];
         uint8_t *rec;
         size_t len;
@@ -204,7 +188,7 @@ static void test_flip_every_byte_tls13(void) { flip_every_body_byte(TLSP_TLS1_3)
  * record_overflow. */
 static void header_length(tlsp_version v, tlsp_pair_auth auth, int delta_mode)
 {
-    tlsp_pair *p = connected(v, auth);
+    tlsp_pair *p = tlsp_pair_new_connected(v, auth);
     uint8_t *rec;
     size_t len;
     unsigned rlen;
@@ -234,7 +218,7 @@ static void header_length(tlsp_version v, tlsp_pair_auth auth, int delta_mode)
  * swallowed into the record, which then fails its MAC. */
 static void header_length_longer(tlsp_version v)
 {
-    tlsp_pair *p = connected(v, TLSP_PAIR_CERT);
+    tlsp_pair *p = tlsp_pair_new_connected(v, TLSP_PAIR_CERT);
     uint8_t buf[64];
     uint8_t *rec;
     size_t len;
@@ -272,7 +256,7 @@ static void test_header_len_long_tls13(void) { header_length_longer(TLSP_TLS1_3)
 
 static void replayed_record(tlsp_version v, tlsp_pair_auth auth)
 {
-    tlsp_pair *p = connected(v, auth);
+    tlsp_pair *p = tlsp_pair_new_connected(v, auth);
     uint8_t copy[512];
     uint8_t buf[64];
     size_t len;
@@ -295,7 +279,7 @@ static void replayed_record(tlsp_version v, tlsp_pair_auth auth)
 
 static void reordered_records(tlsp_version v)
 {
-    tlsp_pair *p = connected(v, TLSP_PAIR_CERT);
+    tlsp_pair *p = tlsp_pair_new_connected(v, TLSP_PAIR_CERT);
     uint8_t first[512], second[512];
     size_t n1, n2;
     int i;

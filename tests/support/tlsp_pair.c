@@ -111,6 +111,22 @@ tlsp_pair *tlsp_pair_new(const tlsp_pair_opts *opts)
     return p;
 }
 
+tlsp_pair *tlsp_pair_new_connected(tlsp_version version, tlsp_pair_auth auth)
+{
+    tlsp_pair_opts o = { auth, version, version, 0, 0, 0 };
+    tlsp_pair *p = tlsp_pair_new(&o);
+
+    if (p == NULL) {
+        return NULL;
+    }
+    if (tlsp_pair_handshake(p) != 0 || tlsp_pair_settle(p, 8) != 0) {
+        fprintf(stderr, "tlsp_pair_new_connected: handshake failed\n");
+        tlsp_pair_free(p);
+        return NULL;
+    }
+    return p;
+}
+
 void tlsp_pair_free(tlsp_pair *p)
 {
     if (p == NULL) {

@@ -53,6 +53,10 @@ extern const size_t tlsp_pair_psk_key_len;
  * (the reason is printed). */
 tlsp_pair *tlsp_pair_new(const tlsp_pair_opts *opts);
 
+/* A pair with a completed handshake at one version, settled so that nothing (TLS 1.3
+ * session tickets) is in flight when the test starts. NULL on failure (printed). */
+tlsp_pair *tlsp_pair_new_connected(tlsp_version version, tlsp_pair_auth auth);
+
 /* Two steps, for tests that change the configs in between. */
 tlsp_pair *tlsp_pair_alloc(const tlsp_pair_opts *opts);
 int tlsp_pair_configure(tlsp_pair *p);  /* both configs from opts; 0 or a TLSP code */
