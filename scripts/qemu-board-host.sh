@@ -42,6 +42,8 @@ cleanup() {
     rm -rf "$RUN"
 }
 trap cleanup EXIT
+# shellcheck source=scripts/qemu-common.sh
+. "$(dirname "$0")/qemu-common.sh"
 START=$(date +%s)
 
 timeout --kill-after=5 "$LIMIT" "$QEMU" -M "$MACHINE" -display none -monitor none -nodefaults \
@@ -54,16 +56,8 @@ PID_B=$!
 RC_H=0
 timeout --kill-after=5 "$LIMIT" "$@" --socket "$SOCK" >"$OUT/host.log" 2>&1 || RC_H=$?
 
-RC_B=0
-for _ in $(seq 200); do
-    kill -0 "$PID_B" 2>/dev/null || break
-    sleep 0.05
-done
-if kill -0 "$PID_B" 2>/dev/null; then
-    echo "qemu-board-host: the board still runs 10 s after the host program ended: stopping it" >&2
-    kill "$PID_B" 2>/dev/null || true
-fi
-wait "$PID_B" || RC_B=$?
+linger_then_stop "$PID_B" "qemu-board-host: the board"
+RC_B=$LINGER_RC
 PID_B=
 ELAPSED=$(( $(date +%s) - START ))
 

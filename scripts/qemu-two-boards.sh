@@ -51,6 +51,8 @@ cleanup() {
     rm -rf "$RUN"
 }
 trap cleanup EXIT
+# shellcheck source=scripts/qemu-common.sh
+. "$(dirname "$0")/qemu-common.sh"
 
 COMMON=(-M "$MACHINE" -display none -monitor none -nodefaults
         -semihosting-config enable=on,target=native)
@@ -87,16 +89,8 @@ RC_C=0
 wait "$PID_C" || RC_C=$?
 PID_C=
 # The server lingers after its last bytes and exits by itself; do not wait forever.
-RC_S=0
-for _ in $(seq 200); do
-    kill -0 "$PID_S" 2>/dev/null || break
-    sleep 0.05
-done
-if kill -0 "$PID_S" 2>/dev/null; then
-    echo "qemu-two-boards: board B (server) still running 10 s after the client ended: stopping it" >&2
-    kill "$PID_S" 2>/dev/null || true
-fi
-wait "$PID_S" || RC_S=$?
+linger_then_stop "$PID_S" "qemu-two-boards: board B (server)"
+RC_S=$LINGER_RC
 PID_S=
 ELAPSED=$(( $(date +%s) - START ))
 
