@@ -13,7 +13,6 @@
 #include "mbedtls/pem.h"
 #include "mbedtls/platform.h"
 #include "mbedtls/platform_util.h"
-#include "mbedtls/psa_util.h"
 #include "mbedtls/ssl_ciphersuites.h"
 
 #include "tlsp_config_internal.h"
@@ -22,6 +21,18 @@
 #define MIN_RECORD_SIZE 64u
 #define MAX_PSK_IDENTITY 128u
 #define MAX_PSK_KEY MBEDTLS_PSK_MAX_LEN
+
+/* The TLS versions this mbedTLS build has code for. */
+#if defined(MBEDTLS_SSL_PROTO_TLS1_2)
+#define BUILD_MIN_VERSION MBEDTLS_SSL_VERSION_TLS1_2
+#else
+#define BUILD_MIN_VERSION MBEDTLS_SSL_VERSION_TLS1_3
+#endif
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+#define BUILD_MAX_VERSION MBEDTLS_SSL_VERSION_TLS1_3
+#else
+#define BUILD_MAX_VERSION MBEDTLS_SSL_VERSION_TLS1_2
+#endif
 
 static int is_ready(const tlsp_config *cfg)
 {
@@ -49,6 +60,20 @@ static int map_parse_error(int ret)
 }
 #endif
 
+/* 1 if word occurs in s. A plain loop, not strstr(): newlib's two-way strstr() is about
+ * 1 KB of flash for three short searches on suite names. */
+static int contains(const char *s, const char *word)
+{
+    size_t n = strlen(word);
+
+    for (; *s != '\0'; s++) {
+        if (strncmp(s, word, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* AEAD suites only. TLS 1.3 suites are AEAD by definition; for TLS 1.2 the mbedTLS name
  * says the mode (…-GCM-…, …-CCM, …-CHACHA20-POLY1305-…). CBC and NULL suites never pass. */
 static int is_aead_suite(int id)
@@ -63,14 +88,15 @@ static int is_aead_suite(int id)
     if (strncmp(name, "TLS1-3-", 7) == 0) {
         return 1;
     }
-    return strstr(name, "-GCM-") != NULL || strstr(name, "-CCM") != NULL ||
-           strstr(name, "-CHACHA20-POLY1305-") != NULL;
+    return contains(name, "-GCM-") || contains(name, "-CCM") ||
+           contains(name, "-CHACHA20-POLY1305-");
 }
 
 /* TLS 1.3 key exchange modes follow the credentials: a client with only a PSK must not
  * let a server steer it into a certificate handshake it cannot verify. */
 static void apply_tls13_modes(tlsp_config *cfg)
 {
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
     int modes = MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL;
 
     if (cfg->flags & TLSP_CFG_HAS_PSK) {
@@ -81,6 +107,9 @@ static void apply_tls13_modes(tlsp_config *cfg)
         }
     }
     mbedtls_ssl_conf_tls13_key_exchange_modes(&cfg->ssl, modes);
+#else
+    (void) cfg;   /* a TLS 1.2-only build (TLSP_TLS12_ONLY) */
+#endif
 }
 
 int tlsp_config_init(tlsp_config *cfg, tlsp_role role)
@@ -131,11 +160,14 @@ int tlsp_config_init(tlsp_config *cfg, tlsp_role role)
         return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSP_ERR_NO_MEMORY : TLSP_ERR_INTERNAL;
     }
     mbedtls_ssl_conf_rng(&cfg->ssl, tlsp_mbedtls_random, NULL);
-    mbedtls_ssl_conf_min_tls_version(&cfg->ssl, MBEDTLS_SSL_VERSION_TLS1_2);
-    mbedtls_ssl_conf_max_tls_version(&cfg->ssl, MBEDTLS_SSL_VERSION_TLS1_3);
+    /* Every version the build has (a Cortex-M build may have only one of them). */
+    mbedtls_ssl_conf_min_tls_version(&cfg->ssl, BUILD_MIN_VERSION);
+    mbedtls_ssl_conf_max_tls_version(&cfg->ssl, BUILD_MAX_VERSION);
     mbedtls_ssl_conf_authmode(&cfg->ssl, role == TLSP_CLIENT ? MBEDTLS_SSL_VERIFY_REQUIRED
                                                              : MBEDTLS_SSL_VERIFY_NONE);
+#if defined(MBEDTLS_SSL_EXTENDED_MASTER_SECRET)   /* TLS 1.2 only */
     mbedtls_ssl_conf_extended_master_secret(&cfg->ssl, MBEDTLS_SSL_EXTENDED_MS_ENABLED);
+#endif
 
     /* Defaults: the AEAD suites this mbedTLS build offers, in its preference order. */
     for (all = mbedtls_ssl_list_ciphersuites(); *all != 0 && n < TLSP_MAX_CIPHERSUITES; all++) {
@@ -173,6 +205,9 @@ int tlsp_config_set_versions(tlsp_config *cfg, tlsp_version min, tlsp_version ma
     if (!is_ready(cfg) || (min != TLSP_TLS1_2 && min != TLSP_TLS1_3) ||
         (max != TLSP_TLS1_2 && max != TLSP_TLS1_3) || min > max) {
         return TLSP_ERR_BAD_ARG;
+    }
+    if ((int) min < (int) BUILD_MIN_VERSION || (int) max > (int) BUILD_MAX_VERSION) {
+        return TLSP_ERR_CONFIG;   /* that version's code is not in this build */
     }
     mbedtls_ssl_conf_min_tls_version(&cfg->ssl, (mbedtls_ssl_protocol_version) min);
     mbedtls_ssl_conf_max_tls_version(&cfg->ssl, (mbedtls_ssl_protocol_version) max);
@@ -230,13 +265,13 @@ int tlsp_config_set_own_cert(tlsp_config *cfg, const uint8_t *chain, size_t chai
     }
     ret = mbedtls_pk_parse_key(&cfg->own_key, key, key_len, (const unsigned char *) password,
                                password != NULL ? strlen(password) : 0,
-                               mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+                               tlsp_mbedtls_random, NULL);
     if (ret != 0) {
         ret = map_parse_error(ret);
         goto fail;
     }
     ret = mbedtls_pk_check_pair(&cfg->own_chain.pk, &cfg->own_key,
-                                mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+                                tlsp_mbedtls_random, NULL);
     if (ret != 0) {
         ret = ret == MBEDTLS_ERR_PK_ALLOC_FAILED ? TLSP_ERR_NO_MEMORY : TLSP_ERR_PARSE;
         goto fail;
@@ -376,11 +411,14 @@ int tlsp_config_set_ciphersuites(tlsp_config *cfg, const char *names)
 
 int tlsp_config_set_record_size(tlsp_config *cfg, size_t size)
 {
-    unsigned char mfl = MBEDTLS_SSL_MAX_FRAG_LEN_NONE;
-
     if (!is_ready(cfg) || size < MIN_RECORD_SIZE || size > MBEDTLS_SSL_OUT_CONTENT_LEN) {
         return TLSP_ERR_BAD_ARG;
     }
+#if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
+    /* A TLS 1.2 client asks the server for records this small (max_fragment_length).
+     * TLS 1.3 peers learn the receive limit from record_size_limit instead, which mbedTLS
+     * fills from MBEDTLS_SSL_IN_CONTENT_LEN. */
+    unsigned char mfl = MBEDTLS_SSL_MAX_FRAG_LEN_NONE;
     switch (size) {
     case 512:  mfl = MBEDTLS_SSL_MAX_FRAG_LEN_512; break;
     case 1024: mfl = MBEDTLS_SSL_MAX_FRAG_LEN_1024; break;
@@ -391,6 +429,7 @@ int tlsp_config_set_record_size(tlsp_config *cfg, size_t size)
     if (cfg->role == TLSP_CLIENT && mbedtls_ssl_conf_max_frag_len(&cfg->ssl, mfl) != 0) {
         return TLSP_ERR_BAD_ARG;
     }
+#endif
     cfg->record_size = size;
     return 0;
 }

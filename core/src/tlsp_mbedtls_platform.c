@@ -21,7 +21,6 @@
 #include "mbedtls/platform_time.h"
 #include "mbedtls/platform_util.h"
 #include "mbedtls/entropy.h"
-#include "psa/crypto.h"
 #if defined(MBEDTLS_MEMORY_BUFFER_ALLOC_C)
 #include "mbedtls/memory_buffer_alloc.h"
 #endif
@@ -205,23 +204,6 @@ int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t 
 }
 #endif
 
-/* psa_generate_random() allocates a copy of its output buffer (3.6 without
- * MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS), and mbedtls_psa_get_random() reports every
- * failure as MBEDTLS_ERR_ENTROPY_SOURCE_FAILED: an exhausted heap would read as a broken
- * entropy source. */
-int tlsp_mbedtls_random(void *p_rng, unsigned char *output, size_t len)
-{
-    psa_status_t status;
-
-    (void) p_rng;
-    status = psa_generate_random(output, len);
-    if (status == PSA_SUCCESS) {
-        return 0;
-    }
-    return status == PSA_ERROR_INSUFFICIENT_MEMORY ? MBEDTLS_ERR_SSL_ALLOC_FAILED
-                                                   : MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
-}
-
 mbedtls_ms_time_t mbedtls_ms_time(void)
 {
     return (mbedtls_ms_time_t) tlsp_port_millis();
@@ -377,8 +359,6 @@ int tlsp_mbedtls_snprintf(char *s, size_t n, const char *format, ...)
 
 int tlsp_platform_init(void)
 {
-    psa_status_t status;
-
 #if defined(MBEDTLS_MEMORY_BUFFER_ALLOC_C)
     /* Without an arena every mbedTLS allocation would fail, each somewhere else: refuse
      * here, once, with a code that names the cause. */
@@ -387,12 +367,5 @@ int tlsp_platform_init(void)
     }
 #endif
     mbedtls_platform_set_time(tlsp_mbedtls_time);
-    status = psa_crypto_init();  /* idempotent once it has succeeded */
-    if (status == PSA_ERROR_INSUFFICIENT_MEMORY) {
-        return TLSP_ERR_NO_MEMORY;
-    }
-    if (status != PSA_SUCCESS) {
-        return TLSP_ERR_ENTROPY;
-    }
-    return 0;
+    return tlsp_rng_init();
 }

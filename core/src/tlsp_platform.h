@@ -9,9 +9,16 @@
 
 #include "mbedtls/ssl.h"
 
-/* Install the time hook and initialise PSA crypto (which seeds its random generator from
- * the port's entropy). Idempotent. Returns 0, TLSP_ERR_ENTROPY or TLSP_ERR_NO_MEMORY. */
+/* Install the time hook and start the random generator (tlsp_rng_init()). Idempotent.
+ * Returns 0, TLSP_ERR_STATE (an arena build without its arena), TLSP_ERR_ENTROPY or
+ * TLSP_ERR_NO_MEMORY. */
 int tlsp_platform_init(void);
+
+/* Seed the random generator (tlsp_rng.c) from the port's entropy: PSA's where the build
+ * has PSA, else tlspair's own HMAC_DRBG. Idempotent once it has succeeded; a failure
+ * leaves nothing seeded and the next call tries again. Returns 0, TLSP_ERR_ENTROPY or
+ * TLSP_ERR_NO_MEMORY. */
+int tlsp_rng_init(void);
 
 /* Bytes mbedTLS still has to hand to f_send (a record built but not fully written). */
 size_t tlsp_mbedtls_output_pending(const mbedtls_ssl_context *ssl);
@@ -46,8 +53,8 @@ int tlsp_mbedtls_alert_pended(const mbedtls_ssl_context *ssl, int reason);
  * (MBEDTLS_PLATFORM_STD_TIME). */
 mbedtls_time_t tlsp_mbedtls_time(mbedtls_time_t *out);
 
-/* mbedTLS RNG callback on PSA's generator. Unlike mbedtls_psa_get_random(), a failure
- * to allocate is reported as MBEDTLS_ERR_SSL_ALLOC_FAILED, not as an entropy failure. */
+/* mbedTLS RNG callback on that generator (p_rng unused). A failure to allocate is reported
+ * as MBEDTLS_ERR_SSL_ALLOC_FAILED, not as an entropy failure. */
 int tlsp_mbedtls_random(void *p_rng, unsigned char *output, size_t len);
 
 #endif /* TLSP_PLATFORM_H */

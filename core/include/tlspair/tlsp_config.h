@@ -87,9 +87,10 @@ int tlsp_config_init(tlsp_config *cfg, tlsp_role role);
 void tlsp_config_free(tlsp_config *cfg);
 
 /**
- * \brief Restrict the protocol versions.
+ * \brief Restrict the protocol versions (default: every version the build has).
  * \param min, max  TLSP_TLS1_2 or TLSP_TLS1_3, min <= max.
- * \return 0 or TLSP_ERR_BAD_ARG.
+ * \return 0; TLSP_ERR_BAD_ARG; TLSP_ERR_CONFIG if the range names a version whose code
+ *         this build leaves out (a Cortex-M build with TLSP_TLS12_ONLY or TLSP_TLS13_ONLY).
  */
 int tlsp_config_set_versions(tlsp_config *cfg, tlsp_version min, tlsp_version max);
 
