@@ -6,7 +6,9 @@
 #   TLSP_RECORD_PROFILE    SMALL | INTEROP    (Cortex-M record buffers; docs/cortex-m.md)
 #   TLSP_RECORD_CONTENT_LEN  bytes: both record buffers, instead of the profile's sizes
 #   TLSP_TLS_ROLES         BOTH | CLIENT | SERVER
+#   TLSP_TLS_VERSIONS      BOTH | TLS12 | TLS13
 #   TLSP_ENTROPY_NV_SEED   ON: entropy from an NV seed instead of a TRNG
+#   TLSP_LTO               ON: link-time optimisation of everything, mbedTLS included
 #
 # Result: TLSP_MBEDTLS_CONFIG_FILE (the header for MBEDTLS_CONFIG_FILE) and directory-wide
 # compile definitions.
@@ -52,6 +54,12 @@ set_property(CACHE TLSP_TLS_ROLES PROPERTY STRINGS BOTH CLIENT SERVER)
 if(NOT TLSP_TLS_ROLES MATCHES "^(BOTH|CLIENT|SERVER)$")
     message(FATAL_ERROR "TLSP_TLS_ROLES must be BOTH, CLIENT or SERVER, not '${TLSP_TLS_ROLES}'")
 endif()
+set(TLSP_TLS_VERSIONS "BOTH" CACHE STRING
+    "Cortex-M profiles: TLS versions compiled in: BOTH, TLS12 (also leaves PSA out) or TLS13")
+set_property(CACHE TLSP_TLS_VERSIONS PROPERTY STRINGS BOTH TLS12 TLS13)
+if(NOT TLSP_TLS_VERSIONS MATCHES "^(BOTH|TLS12|TLS13)$")
+    message(FATAL_ERROR "TLSP_TLS_VERSIONS must be BOTH, TLS12 or TLS13, not '${TLSP_TLS_VERSIONS}'")
+endif()
 set(TLSP_RECORD_CONTENT_LEN "" CACHE STRING
     "Cortex-M: record buffer size each way in bytes (64..16384), instead of TLSP_RECORD_PROFILE's")
 if(TLSP_RECORD_CONTENT_LEN AND NOT TLSP_RECORD_CONTENT_LEN MATCHES "^[0-9]+$")
@@ -66,6 +74,23 @@ endif()
 if(NOT TLSP_TLS_ROLES STREQUAL "BOTH")
     add_compile_definitions(TLSP_TLS_${TLSP_TLS_ROLES}_ONLY)
 endif()
+if(NOT TLSP_TLS_VERSIONS STREQUAL "BOTH")
+    add_compile_definitions(TLSP_${TLSP_TLS_VERSIONS}_ONLY)
+endif()
 if(TLSP_ENTROPY_NV_SEED)
     add_compile_definitions(TLSP_ENTROPY_NV_SEED)
+endif()
+
+# Link-time optimisation: about 5-10 % less flash for firmware (inlining and dropping code
+# across files, mbedTLS's included). Off by default because an LTO static archive holds
+# compiler IR, not machine code: size tools and non-LTO links cannot use it.
+option(TLSP_LTO "Link-time optimisation for everything, mbedTLS included (smaller firmware)" OFF)
+if(TLSP_LTO)
+    # (No check_ipo_supported(): it links a test program, which a bare-metal toolchain
+    # cannot do without a board's startup code. CMake itself refuses compilers it has
+    # no LTO flags for.)
+    set(CMAKE_INTERPROCEDURAL_OPTIMIZATION ON)
+    # mbedTLS's own cmake_minimum_required predates policy CMP0069, under which CMake
+    # would silently ignore the setting for its libraries.
+    set(CMAKE_POLICY_DEFAULT_CMP0069 NEW)
 endif()

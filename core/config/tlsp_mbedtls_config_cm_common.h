@@ -25,6 +25,15 @@
  *                                         TLSP_RECORD_CONTENT_LEN sets both).
  *   TLSP_TLS_CLIENT_ONLY,
  *   TLSP_TLS_SERVER_ONLY                  leave the other role's code out (default: both).
+ *   TLSP_MBEDTLS_USE_PSA                  TLS 1.2 and X.509 run on PSA crypto too
+ *                                         (MBEDTLS_USE_PSA_CRYPTO): less RAM, more flash.
+ *                                         Off by default: the flash targets need it off.
+ *   TLSP_TLS12_ONLY,
+ *   TLSP_TLS13_ONLY                       leave the other TLS version's code out (default:
+ *                                         both). TLS 1.2 only also leaves out the PSA crypto
+ *                                         core, which only TLS 1.3 needs in mbedTLS 3.6:
+ *                                         the smallest build (docs/cortex-m.md). CMake:
+ *                                         TLSP_TLS_VERSIONS=TLS12 or TLS13.
  *   TLSP_ENTROPY_NV_SEED                  the part has no TRNG: entropy comes from a seed
  *                                         kept in non-volatile memory (MBEDTLS_ENTROPY_NV_SEED)
  *                                         through the board hooks tlsp_board_nv_seed_read()
@@ -48,8 +57,12 @@
 #define TLSP_MBEDTLS_PROFILE_IN_LEN  16384
 #define TLSP_MBEDTLS_PROFILE_OUT_LEN 2048
 #else
-#define TLSP_MBEDTLS_PROFILE_IN_LEN  2048
-#define TLSP_MBEDTLS_PROFILE_OUT_LEN 2048
+/* A profile may choose its small size before including this file (the PSK one: 1 KiB). */
+#if !defined(TLSP_MBEDTLS_PROFILE_SMALL_LEN)
+#define TLSP_MBEDTLS_PROFILE_SMALL_LEN 2048
+#endif
+#define TLSP_MBEDTLS_PROFILE_IN_LEN  TLSP_MBEDTLS_PROFILE_SMALL_LEN
+#define TLSP_MBEDTLS_PROFILE_OUT_LEN TLSP_MBEDTLS_PROFILE_SMALL_LEN
 #endif
 
 #if defined(TLSP_MBEDTLS_IN_CONTENT_LEN)
@@ -119,15 +132,23 @@ int tlsp_mbedtls_nv_seed_write(unsigned char *buf, size_t buf_len);
 #endif
 
 /* ---- Shared crypto ----------------------------------------------------------------- */
+#if defined(TLSP_TLS12_ONLY) && defined(TLSP_TLS13_ONLY)
+#error "define at most one of TLSP_TLS12_ONLY and TLSP_TLS13_ONLY"
+#endif
+#if !defined(TLSP_TLS12_ONLY)
 #define MBEDTLS_PSA_CRYPTO_C             /* TLS 1.3 runs on PSA; tlspair seeds PSA's RNG */
-#define MBEDTLS_USE_PSA_CRYPTO           /* TLS 1.2 and X.509 on PSA too: a lower RAM peak
-                                            (2.7 KB less for an ECDHE-ECDSA client) for
-                                            more flash (3.9 KB); docs/cortex-m.md */
-#define MBEDTLS_HMAC_DRBG_C              /* PSA's RNG; reuses HMAC-SHA-256 TLS needs anyway */
+#define MBEDTLS_HKDF_C                   /* TLS 1.3 key schedule */
+#if defined(TLSP_MBEDTLS_USE_PSA)
+#define MBEDTLS_USE_PSA_CRYPTO           /* TLS 1.2 and X.509 on PSA too: 2.7 KB less RAM
+                                            for an ECDHE-ECDSA client, 3.9 KB more flash;
+                                            docs/cortex-m.md */
+#endif
+#endif
+/* Without PSA, tlspair runs HMAC_DRBG itself (tlsp_mbedtls_platform.c). */
+#define MBEDTLS_HMAC_DRBG_C              /* the RNG; reuses HMAC-SHA-256 TLS needs anyway */
 #define MBEDTLS_MD_C
 #define MBEDTLS_SHA256_C
 #define MBEDTLS_SHA256_SMALLER           /* rolled-up rounds: smaller, a little slower */
-#define MBEDTLS_HKDF_C                   /* TLS 1.3 key schedule */
 #define MBEDTLS_AES_C
 #define MBEDTLS_AES_ROM_TABLES           /* tables in flash, not 8 KiB of RAM */
 #define MBEDTLS_AES_FEWER_TABLES         /* 2 KiB of tables instead of 8 */
@@ -149,15 +170,19 @@ int tlsp_mbedtls_nv_seed_write(unsigned char *buf, size_t buf_len);
 #if !defined(TLSP_TLS_CLIENT_ONLY)
 #define MBEDTLS_SSL_SRV_C
 #endif
+#if !defined(TLSP_TLS13_ONLY)
 #define MBEDTLS_SSL_PROTO_TLS1_2
+#define MBEDTLS_SSL_EXTENDED_MASTER_SECRET  /* TLS 1.2; tlspair always asks for it */
+#define MBEDTLS_SSL_MAX_FRAGMENT_LENGTH     /* TLS 1.2: a client asks for small records */
+#endif
+#if !defined(TLSP_TLS12_ONLY)
 #define MBEDTLS_SSL_PROTO_TLS1_3
 /* No MBEDTLS_SSL_TLS1_3_COMPATIBILITY_MODE: the fake session id and ChangeCipherSpec
  * records cost bytes on a serial line and there is no middlebox on one. */
 #define MBEDTLS_SSL_CID_TLS1_3_PADDING_GRANULARITY 1   /* no TLS 1.3 record padding */
 #define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE   /* mbedTLS's TLS 1.3 code requires it */
-#define MBEDTLS_SSL_EXTENDED_MASTER_SECRET  /* TLS 1.2; tlspair always asks for it */
-#define MBEDTLS_SSL_MAX_FRAGMENT_LENGTH     /* TLS 1.2: a client asks for small records */
 #define MBEDTLS_SSL_RECORD_SIZE_LIMIT       /* TLS 1.3: both ends state their limit */
+#endif
 #define MBEDTLS_SSL_ALL_ALERT_MESSAGES      /* the peer learns why we failed */
 /* Left out on purpose: session tickets and resumption, renegotiation, ALPN, DTLS,
  * encrypt-then-MAC (CBC only), context serialization, early data, debug output,
