@@ -29,5 +29,6 @@ run_suite() {
 
 run_suite mps2-an386-ecdsa
 run_suite mps2-an386-psk
+run_suite mps2-an386-psk-tls12   # TLS 1.2 only: no PSA, tlspair's own DRBG
 run_suite host-debug
 run_suite host-asan

@@ -23,8 +23,9 @@
 #include "fw_session.h"
 #include "unix_transport.h"
 
-/* The board's records are at most FW_RECORD_SIZE: a full one each way, plus headroom. */
-#define QUEUE_SIZE (FW_RECORD_SIZE + 512u)
+/* The board's records are at most FW_RECORD_SIZE_ECDSA (the larger profile size): a full
+ * one each way, plus headroom. */
+#define QUEUE_SIZE (FW_RECORD_SIZE_ECDSA + 512u)
 
 static void usage(const char *argv0)
 {
@@ -101,7 +102,8 @@ int main(int argc, char **argv)
 
     if ((ret = tlsp_config_init(&cfg, TLSP_CLIENT)) != 0 ||
         (ret = tlsp_config_set_versions(&cfg, version, version)) != 0 ||
-        (ret = tlsp_config_set_record_size(&cfg, FW_RECORD_SIZE)) != 0 ||
+        (ret = tlsp_config_set_record_size(&cfg, psk ? FW_RECORD_SIZE_PSK
+                                                      : FW_RECORD_SIZE_ECDSA)) != 0 ||
         (ret = tlsp_config_set_timeouts(&cfg, timeout_ms, 0)) != 0) {
         tlsp_config_free(&cfg);
         return fail("config", ret, NULL);
