@@ -11,7 +11,9 @@
  *     in only because encrypted PEM/PKCS#8 private keys need it; no CBC suite is ever
  *     offered (MBEDTLS_SSL_CIPHERSUITES below, and tlsp_config's own suite filter).
  *   - X.509 certificate parsing and verification, PEM and DER, password-protected keys.
- *   - Session tickets (1.2 and 1.3), extended master secret, max_fragment_length.
+ *   - Session resumption, used only when tlsp_config_enable_resumption() asks for it:
+ *     session tickets (1.2 and 1.3) and a TLS 1.2 session-ID cache. No 0-RTT early data.
+ *   - Extended master secret, max_fragment_length.
  *   - Platform hooks into tlspair: mbedTLS allocates through tlsp_mbedtls_calloc/free
  *     (so heap use is measured), gets entropy from the port (MBEDTLS_ENTROPY_HARDWARE_ALT),
  *     and reads time from the port clock (MBEDTLS_PLATFORM_MS_TIME_ALT, _TIME_ALT).
@@ -98,6 +100,7 @@ void tlsp_mbedtls_free(void *ptr);
 #define MBEDTLS_SSL_MAX_FRAGMENT_LENGTH
 #define MBEDTLS_SSL_SESSION_TICKETS
 #define MBEDTLS_SSL_TICKET_C
+#define MBEDTLS_SSL_CACHE_C                     /* TLS 1.2 session-ID resumption (servers) */
 #define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE
 #define MBEDTLS_SSL_ALL_ALERT_MESSAGES          /* the peer learns why we failed */
 #define MBEDTLS_SSL_KEYING_MATERIAL_EXPORT

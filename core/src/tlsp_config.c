@@ -93,8 +93,10 @@ static int is_aead_suite(int id)
 }
 
 /* TLS 1.3 key exchange modes follow the credentials: a client with only a PSK must not
- * let a server steer it into a certificate handshake it cannot verify. */
-static void apply_tls13_modes(tlsp_config *cfg)
+ * let a server steer it into a certificate handshake it cannot verify. Resumption with
+ * tickets adds psk_dhe_ke: the only PSK a certificate-only end knows is a ticket, which
+ * an authenticated handshake issued, and the handshake still runs ECDHE. */
+void tlsp_config_apply_tls13_modes(tlsp_config *cfg)
 {
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
     int modes = MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL;
@@ -105,6 +107,9 @@ static void apply_tls13_modes(tlsp_config *cfg)
         } else {
             modes = MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_ALL;
         }
+    }
+    if (cfg->flags & TLSP_CFG_RESUME_TICKETS) {
+        modes = (int) ((unsigned) modes | (unsigned) MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL);
     }
     mbedtls_ssl_conf_tls13_key_exchange_modes(&cfg->ssl, modes);
 #else
@@ -168,6 +173,19 @@ int tlsp_config_init(tlsp_config *cfg, tlsp_role role)
 #if defined(MBEDTLS_SSL_EXTENDED_MASTER_SECRET)   /* TLS 1.2 only */
     mbedtls_ssl_conf_extended_master_secret(&cfg->ssl, MBEDTLS_SSL_EXTENDED_MS_ENABLED);
 #endif
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
+    /* mbedTLS clients ask TLS 1.2 servers for tickets by default; tlspair resumes only
+     * when the caller opts in (tlsp_config_enable_resumption()). */
+    if (role == TLSP_CLIENT) {
+        mbedtls_ssl_conf_session_tickets(&cfg->ssl, MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+    }
+#endif
+#if defined(MBEDTLS_SSL_TICKET_C) && defined(MBEDTLS_SSL_SRV_C)
+    mbedtls_ssl_ticket_init(&cfg->tickets);
+#endif
+#if defined(MBEDTLS_SSL_CACHE_C) && defined(MBEDTLS_SSL_SRV_C)
+    mbedtls_ssl_cache_init(&cfg->cache);
+#endif
 
     /* Defaults: the AEAD suites this mbedTLS build offers, in its preference order. */
     for (all = mbedtls_ssl_list_ciphersuites(); *all != 0 && n < TLSP_MAX_CIPHERSUITES; all++) {
@@ -177,7 +195,7 @@ int tlsp_config_init(tlsp_config *cfg, tlsp_role role)
     }
     cfg->ciphersuites[n] = 0;
     mbedtls_ssl_conf_ciphersuites(&cfg->ssl, cfg->ciphersuites);
-    apply_tls13_modes(cfg);
+    tlsp_config_apply_tls13_modes(cfg);
 
     cfg->handshake_timeout_ms = TLSP_DEFAULT_HANDSHAKE_TIMEOUT_MS;
     cfg->read_timeout_ms = 0;
@@ -190,8 +208,16 @@ void tlsp_config_free(tlsp_config *cfg)
     if (cfg == NULL) {
         return;
     }
-    /* mbedTLS wipes the PSK and the private key as it frees them. */
+    /* mbedTLS wipes the PSK, the private key, the ticket keys (PSA key slots are wiped
+     * when destroyed) and the cached sessions as it frees them. A config that never got
+     * past the memset in tlsp_config_init() is all zeros, which every free accepts. */
     mbedtls_ssl_config_free(&cfg->ssl);
+#if defined(MBEDTLS_SSL_TICKET_C) && defined(MBEDTLS_SSL_SRV_C)
+    mbedtls_ssl_ticket_free(&cfg->tickets);
+#endif
+#if defined(MBEDTLS_SSL_CACHE_C) && defined(MBEDTLS_SSL_SRV_C)
+    mbedtls_ssl_cache_free(&cfg->cache);
+#endif
 #if defined(MBEDTLS_X509_CRT_PARSE_C)
     mbedtls_x509_crt_free(&cfg->ca_chain);
     mbedtls_x509_crt_free(&cfg->own_chain);
@@ -232,7 +258,7 @@ int tlsp_config_set_psk(tlsp_config *cfg, const uint8_t *identity, size_t identi
         return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSP_ERR_NO_MEMORY : TLSP_ERR_BAD_ARG;
     }
     cfg->flags |= TLSP_CFG_HAS_PSK;
-    apply_tls13_modes(cfg);
+    tlsp_config_apply_tls13_modes(cfg);
     return 0;
 #else
     /* This mbedTLS config has no PSK key exchange (the Cortex-M ECDHE-ECDSA profile). */
@@ -282,7 +308,7 @@ int tlsp_config_set_own_cert(tlsp_config *cfg, const uint8_t *chain, size_t chai
         goto fail;
     }
     cfg->flags |= TLSP_CFG_HAS_CERT;
-    apply_tls13_modes(cfg);
+    tlsp_config_apply_tls13_modes(cfg);
     return 0;
 
 fail:
@@ -331,7 +357,7 @@ int tlsp_config_add_ca(tlsp_config *cfg, const uint8_t *ca, size_t ca_len)
     }
     mbedtls_ssl_conf_ca_chain(&cfg->ssl, &cfg->ca_chain, NULL);
     cfg->flags |= TLSP_CFG_HAS_CA;
-    apply_tls13_modes(cfg);
+    tlsp_config_apply_tls13_modes(cfg);
     return 0;
 #endif /* MBEDTLS_X509_CRT_PARSE_C */
 }

@@ -393,6 +393,32 @@ static void handshake_completed(tlsp_engine *e)
     e->handshake_bytes_out = e->counters.bytes_out;
 }
 
+/* mbedtls_ssl_handshake() is exactly this loop. Stepping it here lets the engine note
+ * whether the handshake resumes a session while mbedTLS still knows: it frees that state
+ * in the handshake's last step. The decision is made early (Client/ServerHello) and never
+ * changes afterwards, so the value seen before the last step is the final one. */
+static int run_handshake_steps(tlsp_engine *e)
+{
+    /* Not mbedtls_ssl_is_handshake_over(): it is already true while a TLS 1.3 server
+     * still has its NewSessionTicket states to run (they are numbered after
+     * HANDSHAKE_OVER), and stopping there would leave the ticket unsent until the next
+     * write. mbedtls_ssl_handshake() loops until the state is exactly HANDSHAKE_OVER. */
+    while (!tlsp_mbedtls_handshake_finished(&e->ssl)) {
+        int ret;
+
+        if (tlsp_mbedtls_handshake_resumed(&e->ssl)) {
+            e->state |= TLSP_ENG_RESUMED;
+        } else {
+            e->state &= ~TLSP_ENG_RESUMED;
+        }
+        ret = mbedtls_ssl_handshake_step(&e->ssl);
+        if (ret != 0) {
+            return ret;
+        }
+    }
+    return 0;
+}
+
 /* Allocations the heap hook has refused so far (tlsp_heap.h; process-wide). */
 static size_t heap_refusals(void)
 {
@@ -418,7 +444,7 @@ int tlsp_handshake(tlsp_engine *e)
         e->handshake_start_ms = tlsp_port_millis();
     }
     refusals = heap_refusals();
-    ret = mbedtls_ssl_handshake(&e->ssl);
+    ret = run_handshake_steps(e);
     if (ret == 0) {
         handshake_completed(e);
         return 0;

@@ -238,5 +238,6 @@ int tlsp_engine_info(const tlsp_engine *e, tlsp_info *info)
     info->handshake_ms = (uint32_t) (e->handshake_end_ms - e->handshake_start_ms);
     info->handshake_bytes_in = e->handshake_bytes_in;
     info->handshake_bytes_out = e->handshake_bytes_out;
+    info->resumed = (e->state & TLSP_ENG_RESUMED) != 0;
     return 0;
 }

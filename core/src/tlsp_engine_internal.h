@@ -11,6 +11,8 @@
 #define TLSP_ENG_LOCAL_CLOSED      0x0010u
 #define TLSP_ENG_NET_EOF           0x0020u
 #define TLSP_ENG_NEED_INPUT        0x0040u  /* mbedTLS last found net_in empty */
+#define TLSP_ENG_RESUMED           0x0080u  /* the handshake resumed a session */
+#define TLSP_ENG_SESSION_LOADED    0x0100u  /* tlsp_session_load() gave mbedTLS a session */
 
 /* Record the first failure (sticky) and return the engine's failure code. */
 int tlsp_engine_fail(tlsp_engine *e, int code, int mbedtls_code);

@@ -33,6 +33,8 @@ static const struct error_text error_texts[] = {
     { TLSP_ERR_KEY_PASSWORD, "the private key is encrypted and the password is missing or wrong" },
     { TLSP_ERR_ENTROPY, "the entropy source failed; refusing to run with weak randomness" },
     { TLSP_ERR_CONFIG, "the configuration cannot make a secure connection (missing CA chain, hostname, certificate or PSK)" },
+    { TLSP_ERR_BAD_SESSION, "the saved session cannot be used (corrupt, sealed with another key, or saved by a different tlspair or mbedTLS build): discard it and connect with a full handshake" },
+    { TLSP_ERR_BUFFER_SMALL, "the output buffer is too small: nothing was written; retry with the size that was returned" },
     { TLSP_ERR_INTERNAL, "unexpected internal mbedTLS error (see the mbedTLS code)" },
 };
 

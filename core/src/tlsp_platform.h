@@ -6,6 +6,7 @@
 #define TLSP_PLATFORM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mbedtls/ssl.h"
 
@@ -46,6 +47,34 @@ int tlsp_mbedtls_suite_chosen(const mbedtls_ssl_context *ssl);
 /* The alert mbedTLS queued (MBEDTLS_SSL_PEND_FATAL_ALERT) along with the failure code
  * `reason`, or -1 if the last queued alert went with another code. */
 int tlsp_mbedtls_alert_pended(const mbedtls_ssl_context *ssl, int reason);
+
+/* 1 while a handshake is under way that resumes a session (a server accepted a ticket or a
+ * cached session ID; a client's offered session was accepted). Only meaningful before the
+ * handshake's last step: mbedTLS frees the state it reads when the handshake ends. */
+int tlsp_mbedtls_handshake_resumed(const mbedtls_ssl_context *ssl);
+
+/* 1 when mbedTLS's handshake state is exactly HANDSHAKE_OVER (the condition that ends
+ * mbedtls_ssl_handshake()'s loop). */
+int tlsp_mbedtls_handshake_finished(const mbedtls_ssl_context *ssl);
+
+/* The connection's current (established) session, or NULL before the first handshake. */
+const mbedtls_ssl_session *tlsp_mbedtls_current_session(const mbedtls_ssl_context *ssl);
+
+/* 1 for a TLS 1.3 session. */
+int tlsp_mbedtls_session_is_tls13(const mbedtls_ssl_session *s);
+
+/* 1 if the session's protocol version lies within the config's min..max: mbedTLS would
+ * otherwise offer it anyway and steer the handshake to a version the caller excluded. */
+int tlsp_mbedtls_session_fits_config(const mbedtls_ssl_session *s, const mbedtls_ssl_config *conf);
+
+/* 1 if the session holds a ticket from the server (a client's session). */
+int tlsp_mbedtls_session_has_ticket(const mbedtls_ssl_session *s);
+
+/* A TLS 1.3 client ticket's age now (ms, on the port's monotonic clock), 0 for other
+ * sessions; and setting it, by moving the ticket's reception time (after a reboot the
+ * stored monotonic stamp means nothing). */
+int64_t tlsp_mbedtls_ticket_age_ms(const mbedtls_ssl_session *s);
+void tlsp_mbedtls_set_ticket_age_ms(mbedtls_ssl_session *s, int64_t age_ms);
 
 /* mbedTLS's wall clock (mbedtls_time()): tlsp_port_wall_time(), or 0 (the epoch, so that
  * every certificate is "not yet valid") while the date is unknown. Installed by

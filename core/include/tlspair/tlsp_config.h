@@ -18,6 +18,8 @@
  *   - A server does not ask for a client certificate unless tlsp_config_require_client_cert().
  *   - No renegotiation; no compression; extended master secret on TLS 1.2.
  *   - Handshake deadline 30 s; no read deadline (an idle connection is legitimate).
+ *   - No session resumption (no tickets, no session cache, no TLS 1.3 0-RTT ever) unless
+ *     tlsp_config_enable_resumption() turns it on.
  */
 #ifndef TLSP_CONFIG_H
 #define TLSP_CONFIG_H
@@ -28,6 +30,12 @@
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
 #include "mbedtls/pk.h"
+#if defined(MBEDTLS_SSL_TICKET_C)
+#include "mbedtls/ssl_ticket.h"
+#endif
+#if defined(MBEDTLS_SSL_CACHE_C)
+#include "mbedtls/ssl_cache.h"
+#endif
 
 #include "tlspair/tlsp_error.h"
 
@@ -41,6 +49,15 @@ extern "C" {
 #define TLSP_MAX_CIPHERSUITES 16
 /** Default handshake deadline (ms). */
 #define TLSP_DEFAULT_HANDSHAKE_TIMEOUT_MS 30000u
+
+/** Resumption mechanisms (tlsp_config_enable_resumption()). */
+#define TLSP_RESUME_TICKETS    0x01u /**< session tickets: RFC 5077 on TLS 1.2, NewSessionTicket on TLS 1.3 */
+#define TLSP_RESUME_SESSION_ID 0x02u /**< TLS 1.2 session IDs: a server-side session cache */
+#define TLSP_RESUME_ALL        (TLSP_RESUME_TICKETS | TLSP_RESUME_SESSION_ID)
+/** Longest session lifetime: 7 days, the TLS 1.3 maximum (RFC 8446 4.6.1). */
+#define TLSP_MAX_SESSION_LIFETIME_S 604800u
+/** Session-cache entries a server keeps when the caller passes 0. */
+#define TLSP_DEFAULT_SESSION_CACHE_ENTRIES 16u
 
 typedef enum {
     TLSP_CLIENT = 0,
@@ -65,6 +82,12 @@ typedef struct tlsp_config {
     size_t record_size;
     tlsp_role role;
     unsigned flags;                                /* TLSP_CFG_* in tlsp_config.c */
+#if defined(MBEDTLS_SSL_TICKET_C) && defined(MBEDTLS_SSL_SRV_C)
+    mbedtls_ssl_ticket_context tickets;            /* server: ticket keys (resumption) */
+#endif
+#if defined(MBEDTLS_SSL_CACHE_C) && defined(MBEDTLS_SSL_SRV_C)
+    mbedtls_ssl_cache_context cache;               /* server: TLS 1.2 session-ID cache */
+#endif
 } tlsp_config;
 
 /**
@@ -81,7 +104,8 @@ typedef struct tlsp_config {
 int tlsp_config_init(tlsp_config *cfg, tlsp_role role);
 
 /**
- * \brief Release everything the config holds and wipe it (keys, PSK, hostname).
+ * \brief Release everything the config holds and wipe it (keys, PSK, hostname, session
+ *        ticket keys, cached sessions).
  * \param cfg  may be NULL. No engine may still use it.
  */
 void tlsp_config_free(tlsp_config *cfg);
@@ -168,6 +192,47 @@ int tlsp_config_set_record_size(tlsp_config *cfg, size_t size);
  * \return 0 or TLSP_ERR_BAD_ARG.
  */
 int tlsp_config_set_timeouts(tlsp_config *cfg, uint32_t handshake_ms, uint32_t read_ms);
+
+/**
+ * \brief Opt in to session resumption (abbreviated handshakes: no certificate, no
+ *        signature, fewer bytes and far less CPU on a reconnect). Off by default.
+ *
+ * Server config:
+ *   - TLSP_RESUME_TICKETS: the server issues session tickets (RFC 5077 on TLS 1.2, one
+ *     NewSessionTicket after each TLS 1.3 handshake) and accepts them for lifetime_s. The
+ *     ticket keys are random (from the port's entropy via PSA), live only in this config
+ *     (a restarted server cannot open old tickets; clients then fall back to a full
+ *     handshake) and are replaced every lifetime_s by mbedTLS (ssl_ticket.c rotation,
+ *     which reads the port's wall clock; without a known date the key is never rotated,
+ *     while ticket ages are still checked on the monotonic clock).
+ *   - TLSP_RESUME_SESSION_ID: a TLS 1.2 session cache of at most cache_entries sessions
+ *     (0 = TLSP_DEFAULT_SESSION_CACHE_ENTRIES; the oldest is evicted), each usable for
+ *     lifetime_s by the port's wall clock. Entries live on the mbedTLS heap.
+ * Client config:
+ *   - TLSP_RESUME_TICKETS: ask TLS 1.2 servers for a ticket and keep TLS 1.3 tickets, so
+ *     that tlsp_session_save() has something to save (TLS 1.3 resumes only with tickets).
+ *   - TLSP_RESUME_SESSION_ID: resume TLS 1.2 sessions by ID (nothing more to configure).
+ *   - lifetime_s and cache_entries are ignored.
+ * Both roles: TLS 1.3 gains the psk_dhe_ke key-exchange mode (a resumed handshake still
+ * makes a fresh ECDHE key: forward secrecy is kept); ephemeral (certificate) handshakes
+ * stay allowed. 0-RTT early data is never enabled. Resumption never weakens verification:
+ * a session is only issued after a handshake that passed it, and a loaded session is only
+ * used with the server that issued it (otherwise the handshake is a full one).
+ *
+ * \param mechanisms     TLSP_RESUME_TICKETS and/or TLSP_RESUME_SESSION_ID (nonzero).
+ * \param lifetime_s     server: 1 .. TLSP_MAX_SESSION_LIFETIME_S seconds.
+ * \param cache_entries  server with TLSP_RESUME_SESSION_ID: 0 (default) .. 65535.
+ * \return 0; TLSP_ERR_BAD_ARG (unknown bits, bad lifetime or count); TLSP_ERR_STATE if
+ *         already enabled; TLSP_ERR_CONFIG if the mbedTLS build lacks a requested
+ *         mechanism (the Cortex-M profiles have neither tickets nor a cache: nothing is
+ *         changed then); TLSP_ERR_NO_MEMORY; TLSP_ERR_ENTROPY (ticket key generation).
+ * \note Call before attaching engines. Tickets carry the session secrets encrypted under
+ *       the server's ticket key: anyone holding that key (this process) can decrypt
+ *       recorded resumed sessions until the key is rotated away, so keep lifetime_s short
+ *       (hours, not days) when forward secrecy matters.
+ */
+int tlsp_config_enable_resumption(tlsp_config *cfg, unsigned mechanisms, uint32_t lifetime_s,
+                                  unsigned cache_entries);
 
 #ifdef __cplusplus
 }

@@ -83,6 +83,9 @@ typedef struct tlsp_info {
     uint32_t handshake_ms;        /**< first handshake call to completion (port clock) */
     uint64_t handshake_bytes_in;  /**< ciphertext received up to handshake completion */
     uint64_t handshake_bytes_out; /**< ciphertext sent up to handshake completion */
+    int resumed;                  /**< 1 if the handshake was abbreviated: a saved session
+                                       (ticket or session ID) was resumed, so no
+                                       certificate was sent or verified (tlsp_session.h) */
     tlsp_counters counters;       /**< totals so far */
 } tlsp_info;
 

@@ -54,6 +54,8 @@ extern "C" {
 #define TLSP_ERR_KEY_PASSWORD   (-0x44) /**< the private key is encrypted and the password is missing or wrong */
 #define TLSP_ERR_ENTROPY        (-0x45) /**< the port's entropy source failed */
 #define TLSP_ERR_CONFIG         (-0x46) /**< the config cannot make a secure connection (e.g. a verifying client without CA or hostname) */
+#define TLSP_ERR_BAD_SESSION    (-0x47) /**< a saved session is unusable (corrupt, wrong seal key, other build): discard it, connect with a full handshake */
+#define TLSP_ERR_BUFFER_SMALL   (-0x48) /**< the caller's output buffer is too small; the size needed was returned (nothing written) */
 #define TLSP_ERR_INTERNAL       (-0x4F) /**< unexpected mbedTLS failure; see tlsp_engine_mbedtls_error() */
 
 /**
