@@ -34,6 +34,9 @@ static const struct error_text error_texts[] = {
     { TLSP_ERR_ENTROPY, "the entropy source failed; refusing to run with weak randomness" },
     { TLSP_ERR_CONFIG, "the configuration cannot make a secure connection (missing CA chain, hostname, certificate or PSK)" },
     { TLSP_ERR_INTERNAL, "unexpected internal mbedTLS error (see the mbedTLS code)" },
+    { TLSP_ERR_RESOLVE, "the host name could not be resolved (check the name and the resolver)" },
+    { TLSP_ERR_REFUSED, "the connection was refused: nothing listens at that address and port" },
+    { TLSP_ERR_UNREACHABLE, "the peer's network or host is unreachable (no route)" },
 };
 
 const char *tlsp_strerror(int code)

@@ -56,6 +56,11 @@ extern "C" {
 #define TLSP_ERR_CONFIG         (-0x46) /**< the config cannot make a secure connection (e.g. a verifying client without CA or hostname) */
 #define TLSP_ERR_INTERNAL       (-0x4F) /**< unexpected mbedTLS failure; see tlsp_engine_mbedtls_error() */
 
+/* Connection setup, for transports that dial a peer (TCP: tlsp_socket.h). */
+#define TLSP_ERR_RESOLVE        (-0x50) /**< the host name could not be resolved */
+#define TLSP_ERR_REFUSED        (-0x51) /**< the peer refused the connection (nothing listens there) */
+#define TLSP_ERR_UNREACHABLE    (-0x52) /**< no route to the peer's network or host */
+
 /**
  * \brief Reasons a certificate was rejected: bits of tlsp_engine_cert_flags().
  * Several can be set at once (an expired certificate from an unknown CA has two).
