@@ -174,9 +174,10 @@ static void test_strerror(void)
         TLSP_ERR_BAD_RECORD, TLSP_ERR_NO_MEMORY, TLSP_ERR_BAD_ARG, TLSP_ERR_STATE,
         TLSP_ERR_PARSE, TLSP_ERR_KEY_PASSWORD, TLSP_ERR_ENTROPY, TLSP_ERR_CONFIG,
         TLSP_ERR_BAD_SESSION, TLSP_ERR_BUFFER_SMALL, TLSP_ERR_INTERNAL,
+        TLSP_ERR_RESOLVE, TLSP_ERR_REFUSED, TLSP_ERR_UNREACHABLE,
     };
     static const int unknown[] = { 1, 42, -0x03, -0x0F, -0x14, -0x26, -0x31, -0x49, -0x4E,
-                                   -0x50, -0x7780, INT_MIN, INT_MAX };
+                                   -0x53, -0x7780, INT_MIN, INT_MAX };
     const size_t n = sizeof(codes) / sizeof(codes[0]);
     size_t i, j;
 

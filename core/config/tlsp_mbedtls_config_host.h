@@ -68,6 +68,10 @@ void tlsp_mbedtls_free(void *ptr);
 #define MBEDTLS_HMAC_DRBG_C               /* deterministic ECDSA */
 #define MBEDTLS_PSA_CRYPTO_C              /* TLS 1.3 runs on PSA */
 #define MBEDTLS_USE_PSA_CRYPTO
+/* Every TLS 1.3 connection holds a few PSA keys (ECDHE, traffic keys) at once; the static
+ * key store (32 slots) ran out at about eight concurrent handshakes in a host server
+ * (tests/test_socket.c, poll server). Hosts can grow it on the heap. */
+#define MBEDTLS_PSA_KEY_STORE_DYNAMIC
 
 /* ---- Keys and certificates --------------------------------------------------------- */
 #define MBEDTLS_ASN1_PARSE_C

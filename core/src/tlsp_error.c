@@ -36,6 +36,9 @@ static const struct error_text error_texts[] = {
     { TLSP_ERR_BAD_SESSION, "the saved session cannot be used (corrupt, sealed with another key, or saved by a different tlspair or mbedTLS build): discard it and connect with a full handshake" },
     { TLSP_ERR_BUFFER_SMALL, "the output buffer is too small: nothing was written; retry with the size that was returned" },
     { TLSP_ERR_INTERNAL, "unexpected internal mbedTLS error (see the mbedTLS code)" },
+    { TLSP_ERR_RESOLVE, "the host name could not be resolved (check the name and the resolver)" },
+    { TLSP_ERR_REFUSED, "the connection was refused: nothing listens at that address and port" },
+    { TLSP_ERR_UNREACHABLE, "the peer's network or host is unreachable (no route)" },
 };
 
 const char *tlsp_strerror(int code)

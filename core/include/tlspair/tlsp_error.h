@@ -58,6 +58,11 @@ extern "C" {
 #define TLSP_ERR_BUFFER_SMALL   (-0x48) /**< the caller's output buffer is too small; the size needed was returned (nothing written) */
 #define TLSP_ERR_INTERNAL       (-0x4F) /**< unexpected mbedTLS failure; see tlsp_engine_mbedtls_error() */
 
+/* Connection setup, for transports that dial a peer (TCP: tlsp_socket.h). */
+#define TLSP_ERR_RESOLVE        (-0x50) /**< the host name could not be resolved */
+#define TLSP_ERR_REFUSED        (-0x51) /**< the peer refused the connection (nothing listens there) */
+#define TLSP_ERR_UNREACHABLE    (-0x52) /**< no route to the peer's network or host */
+
 /**
  * \brief Reasons a certificate was rejected: bits of tlsp_engine_cert_flags().
  * Several can be set at once (an expired certificate from an unknown CA has two).
