@@ -40,6 +40,25 @@ static void emit_padded(const char *s, size_t len, const spec *sp)
     }
 }
 
+/* *v /= base, returning the remainder, for base <= 16, with 32-bit divisions only: a
+ * 64-bit '/' would link libgcc's 700-byte __udivmoddi4 into every image just to print.
+ * Long division in 32-, 16- and 16-bit steps; each partial dividend stays below
+ * base * 2^16, so each 16-bit step's quotient fits in 16 bits. */
+static unsigned divmod_small(unsigned long long *v, unsigned base)
+{
+    uint32_t hi = (uint32_t) (*v >> 32);
+    uint32_t lo = (uint32_t) *v;
+    uint32_t q_hi = hi / base;
+    uint32_t r = hi % base;
+    uint32_t part = (r << 16) | (lo >> 16);
+    uint32_t q_mid = part / base;
+
+    r = part % base;
+    part = (r << 16) | (lo & 0xFFFFu);
+    *v = ((unsigned long long) q_hi << 32) | (q_mid << 16) | (part / base);
+    return part % base;
+}
+
 static void emit_number(unsigned long long v, int negative, unsigned base, int upper,
                         const spec *sp)
 {
@@ -48,8 +67,7 @@ static void emit_number(unsigned long long v, int negative, unsigned base, int u
     const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 
     do {
-        *--p = digits[v % base];
-        v /= base;
+        *--p = digits[divmod_small(&v, base)];
     } while (v != 0);
     if (negative) {
         *--p = '-';
