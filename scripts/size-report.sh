@@ -18,6 +18,7 @@
 #
 # --no-build  measure what is already built (skips CPUs/profiles not built yet).
 # --jobs N    parallel compile jobs per build (default 2).
+# TLSP_MBEDTLS_DIR=/path/to/mbedtls-3.6.x builds with that mbedTLS tree (as scripts/test.sh).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
         --no-build) build=0 ;;
         --cpus) cpus="$2"; shift ;;
         --jobs) jobs="$2"; shift ;;
-        -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "size-report.sh: unknown option $1" >&2; exit 2 ;;
         *) elfs+=("$1") ;;
     esac
@@ -61,11 +62,13 @@ build_dir() {   # $1 cpu, $2 profile (ecdsa|psk)
 
 build_one() {   # $1 cpu, $2 profile
     local dir
+    local mbedtls_arg=(${TLSP_MBEDTLS_DIR:+-DTLSP_MBEDTLS_DIR="$TLSP_MBEDTLS_DIR"})
     dir="$(build_dir "$1" "$2")"
     if [ "$2" = ecdsa ]; then
-        cmake --preset "$1" -S "$root" >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log" >&2; return 1; }
+        cmake --preset "$1" -S "$root" "${mbedtls_arg[@]}" \
+            >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log" >&2; return 1; }
     else
-        cmake --preset "$1" -S "$root" -B "$dir" -DTLSP_MBEDTLS_PROFILE=cm_psk \
+        cmake --preset "$1" -S "$root" -B "$dir" -DTLSP_MBEDTLS_PROFILE=cm_psk "${mbedtls_arg[@]}" \
             >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log" >&2; return 1; }
     fi
     # The library targets only (mbedTLS comes along as their dependency), and the UART
@@ -84,6 +87,7 @@ archive_size() {   # $1 archive -> "text data bss" summed over its members
 }
 
 if [ "$build" = 1 ]; then
+    mkdir -p "$root/build"   # the configure and build logs go next to the build trees
     start=$SECONDS
     for cpu in $cpus; do
         for profile in ecdsa psk; do

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite: install what is missing, then build and run every ctest suite:
-# the MPS2 firmware in QEMU (two cross builds, one per mbedTLS profile: two boards over
-# their wired UARTs), then the host suites twice: a debug build, and a build under
-# AddressSanitizer + UndefinedBehaviorSanitizer (these include host <-> board cases that
-# use the firmware built first).
+#   1. the MPS2 firmware in QEMU (three cross builds: one per mbedTLS profile, and the
+#      TLS 1.2-only PSK build without PSA; two boards over their wired UARTs);
+#   2. the library for every Cortex-M CPU preset (cortex-m0plus, -m3, -m4f, -m33, -m7),
+#      each with both mbedTLS profiles, through scripts/size-report.sh: all must build
+#      (tlspair's warnings are errors), and the log gets their code sizes and the
+#      firmware's;
+#   3. the host suites twice: a debug build, and a build under AddressSanitizer +
+#      UndefinedBehaviorSanitizer (these include host <-> board cases that use the
+#      firmware built first).
 #
 #   scripts/test.sh
 #
@@ -31,5 +36,7 @@ run_suite() {
 run_suite mps2-an386-ecdsa
 run_suite mps2-an386-psk
 run_suite mps2-an386-psk-tls12   # TLS 1.2 only: no PSA, tlspair's own DRBG
+echo "== Cortex-M CPU presets x mbedTLS profiles: build, sizes" >&2
+scripts/size-report.sh --jobs "$JOBS"
 run_suite host-debug
 run_suite host-asan

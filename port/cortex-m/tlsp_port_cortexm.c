@@ -1,15 +1,16 @@
 /*
- * The Cortex-M port (tlsp_port_cortexm.h): SysTick milliseconds, board entropy, and a wall
- * clock that counts on from the date the application sets.
+ * The Cortex-M port (tlsp_port_cortexm.h): SysTick milliseconds, and a wall clock that
+ * counts on from the date the application sets. This file holds what touches the
+ * hardware; the arithmetic and the entropy hooks, which do not, are in
+ * tlsp_cortexm_wall_clock.h and tlsp_port_cortexm_entropy.c, where host tests reach them.
  *
  * No CMSIS: the three SysTick registers are architectural (ARMv6-M, ARMv7-M, ARMv8-M), at
  * the same addresses on every Cortex-M, so the port needs no vendor header.
  */
 #include "tlsp_cortexm_irq.h"
+#include "tlsp_cortexm_wall_clock.h"
 #include "tlsp_port_cortexm.h"
 
-#include <limits.h>
-#include <stddef.h>
 #include <stdint.h>
 
 /* SysTick (ARMv7-M ARM B3.3): control/status, reload value, current value. */
@@ -27,9 +28,7 @@
 static volatile uint32_t millis_lo;
 static volatile uint32_t millis_hi;
 
-/* Wall clock: wall_base seconds at millisecond wall_base_ms; wall_base < 0: date unknown. */
-static int64_t wall_base = -1;
-static uint64_t wall_base_ms;
+static tlsp_cortexm_wall_clock wall_clock = TLSP_CORTEXM_WALL_CLOCK_UNKNOWN;
 
 void tlsp_port_cortexm_init(uint32_t core_clock_hz)
 {
@@ -79,71 +78,10 @@ uint64_t tlsp_port_millis(void)
 
 void tlsp_port_cortexm_set_wall_time(int64_t seconds_since_epoch)
 {
-    if (seconds_since_epoch < 0) {
-        wall_base = -1;
-        return;
-    }
-    wall_base_ms = tlsp_port_millis();
-    wall_base = seconds_since_epoch;
+    tlsp_cortexm_wall_clock_set(&wall_clock, seconds_since_epoch, tlsp_port_millis());
 }
 
 int64_t tlsp_port_wall_time(void)
 {
-    uint64_t elapsed;
-
-    if (wall_base < 0) {
-        return -1;
-    }
-    /* Carry whole seconds into the base until the rest fits 32 bits, so that only a
-     * 32-bit division remains: a 64-bit one pulls a ~0.8 KB libgcc routine into the
-     * firmware. (Runs once per 49 days of not asking.) */
-    elapsed = tlsp_port_millis() - wall_base_ms;
-    while (elapsed > UINT32_MAX) {
-        wall_base += 4000000;
-        wall_base_ms += 4000000000u;
-        elapsed -= 4000000000u;
-    }
-    return wall_base + (int64_t) ((uint32_t) elapsed / 1000u);
+    return tlsp_cortexm_wall_clock_read(&wall_clock, tlsp_port_millis());
 }
-
-#if defined(TLSP_ENTROPY_NV_SEED)
-
-/* No TRNG on this board: mbedTLS's entropy comes from the NV seed alone (the Cortex-M
- * configs leave MBEDTLS_ENTROPY_HARDWARE_ALT out), so nothing calls this. Failing keeps
- * the contract honest should anything ever do so. */
-int tlsp_port_entropy(uint8_t *buf, size_t len)
-{
-    (void) buf;
-    (void) len;
-    return -1;
-}
-
-/* mbedTLS's NV-seed hooks (MBEDTLS_PLATFORM_NV_SEED_READ_MACRO / _WRITE_MACRO in
- * tlsp_mbedtls_config_cm_common.h) return the length on success and -1 on failure. */
-int tlsp_mbedtls_nv_seed_read(unsigned char *buf, size_t buf_len);
-int tlsp_mbedtls_nv_seed_write(unsigned char *buf, size_t buf_len);
-
-int tlsp_mbedtls_nv_seed_read(unsigned char *buf, size_t buf_len)
-{
-    if (buf_len > (size_t) INT_MAX || tlsp_board_nv_seed_read(buf, buf_len) != 0) {
-        return -1;
-    }
-    return (int) buf_len;
-}
-
-int tlsp_mbedtls_nv_seed_write(unsigned char *buf, size_t buf_len)
-{
-    if (buf_len > (size_t) INT_MAX || tlsp_board_nv_seed_write(buf, buf_len) != 0) {
-        return -1;
-    }
-    return (int) buf_len;
-}
-
-#else
-
-int tlsp_port_entropy(uint8_t *buf, size_t len)
-{
-    return tlsp_board_entropy(buf, len) == 0 ? 0 : -1;
-}
-
-#endif /* TLSP_ENTROPY_NV_SEED */
