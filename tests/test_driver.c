@@ -448,6 +448,51 @@ static void run_eof_after_close(tlsp_version v)
 static void test_eof_after_close_tls12(void) { run_eof_after_close(TLSP_TLS1_2); }
 static void test_eof_after_close_tls13(void) { run_eof_after_close(TLSP_TLS1_3); }
 
+/* The peer's end of input (no close_notify) arriving while a write or a close is being
+ * sent does not fail that call: its bytes all reach the peer, and the next read reports
+ * the truncation. */
+static void run_eof_while_sending(tlsp_version v)
+{
+    test_transport *tt = tt_new(v, TLSP_PAIR_CERT, 0, 0, 0);
+    uint8_t buf[16];
+    int ret;
+
+    REQUIRE(tt != NULL);
+    REQUIRE_EQ(handshake(tt), 0);
+    tt->peer_active = 0;
+    tlsp_memory_link_shutdown(&tt->p->link, TLSP_LINK_B);
+    CHECK_EQ(tlsp_drive_write(&tt->p->client, &tt->t, (const uint8_t *) "hello", 5, 5000), 0);
+    CHECK_EQ(tlsp_engine_error(&tt->p->client), TLSP_ERR_TRUNCATED);
+    CHECK_EQ(tlsp_drive_read(&tt->p->client, &tt->t, buf, sizeof(buf), 5000), TLSP_ERR_TRUNCATED);
+    /* The server, whose sending side is shut, still got every byte. */
+    (void) tlsp_drive_step(&tt->p->server, &tt->peer_t, NULL);
+    ret = tlsp_read(&tt->p->server, buf, sizeof(buf));
+    CHECK_EQ(ret, 5);
+    CHECK(ret == 5 && memcmp(buf, "hello", 5) == 0);
+    tt_free(tt);
+}
+
+static void test_eof_while_writing_tls12(void) { run_eof_while_sending(TLSP_TLS1_2); }
+static void test_eof_while_writing_tls13(void) { run_eof_while_sending(TLSP_TLS1_3); }
+
+/* close_notify queued, then the peer's end of input arrives during the flush. */
+static void test_eof_while_closing(void)
+{
+    test_transport *tt = tt_new(TLSP_TLS1_3, TLSP_PAIR_CERT, 0, 0, 0);
+    uint8_t buf[16];
+
+    REQUIRE(tt != NULL);
+    REQUIRE_EQ(handshake(tt), 0);
+    tt->peer_active = 0;
+    REQUIRE_EQ(tlsp_close(&tt->p->client), 0);   /* queued, not yet sent */
+    tlsp_memory_link_shutdown(&tt->p->link, TLSP_LINK_B);
+    CHECK_EQ(tlsp_drive_close(&tt->p->client, &tt->t, 5000), 0);
+    CHECK_EQ(tlsp_drive_read(&tt->p->client, &tt->t, buf, sizeof(buf), 5000), TLSP_ERR_TRUNCATED);
+    (void) tlsp_drive_step(&tt->p->server, &tt->peer_t, NULL);
+    CHECK_EQ(tlsp_read(&tt->p->server, buf, sizeof(buf)), TLSP_ERR_CLOSED);
+    tt_free(tt);
+}
+
 /* EOF in the middle of the handshake is a truncation too, not a hang. */
 static void test_eof_during_handshake(void)
 {
@@ -464,6 +509,9 @@ static void test_eof_during_handshake(void)
 int main(void)
 {
     RUN_TEST(test_handshake_tls12);
+    RUN_TEST(test_eof_while_writing_tls12);
+    RUN_TEST(test_eof_while_writing_tls13);
+    RUN_TEST(test_eof_while_closing);
     RUN_TEST(test_handshake_tls13);
     RUN_TEST(test_handshake_tls13_psk_bytewise);
     RUN_TEST(test_write_200k_tls12);

@@ -135,13 +135,16 @@ static uint64_t deadline_after(uint32_t timeout_ms)
     return tlsp_port_millis() + timeout_ms;
 }
 
-/* Step until net_out (and mbedTLS's pending record) is handed to the transport. */
+/* Step until net_out (and mbedTLS's pending record) is handed to the transport. The
+ * peer's end of input arriving meanwhile (TLSP_ERR_TRUNCATED: no close_notify came) does
+ * not stop the flush: a half-closed peer may still read, and what this call was asked to
+ * send still leaves. The engine keeps the truncation, so the next read reports it. */
 static int flush_all(tlsp_engine *e, const tlsp_transport *t, uint64_t deadline)
 {
     while (tlsp_status(e) & TLSP_STATUS_NET_OUT) {
         int progress;
         int ret = tlsp_drive_step(e, t, &progress);
-        if (ret != 0 && ret != TLSP_ERR_CLOSED) {
+        if (ret != 0 && ret != TLSP_ERR_CLOSED && ret != TLSP_ERR_TRUNCATED) {
             return ret;
         }
         if (!progress) {
@@ -194,9 +197,10 @@ int tlsp_drive_write(tlsp_engine *e, const tlsp_transport *t,
         } else if (ret != TLSP_WANT_WRITE && ret != TLSP_WANT_READ) {
             return ret;
         }
-        /* Move what was encrypted before taking more. */
+        /* Move what was encrypted before taking more. Once all of buf is encrypted, the
+         * peer's end of input arriving is the next read's news (flush_all()). */
         ret = tlsp_drive_step(e, t, &progress);
-        if (ret != 0 && ret != TLSP_ERR_CLOSED) {
+        if (ret != 0 && ret != TLSP_ERR_CLOSED && !(ret == TLSP_ERR_TRUNCATED && off == len)) {
             return ret;
         }
         if (!progress) {

@@ -56,6 +56,9 @@ int tlsp_drive_handshake(tlsp_engine *e, const tlsp_transport *t, uint32_t timeo
  * \brief Write all len bytes and flush them to the transport.
  * \return 0 when all bytes are handed to the transport; TLSP_ERR_TIMEOUT (some bytes may
  *         have been sent); a failure.
+ * \note   The peer's end of input without close_notify, arriving once all len bytes are
+ *         encrypted, does not fail the call (a half-closed peer still reads); the next
+ *         read reports TLSP_ERR_TRUNCATED.
  */
 int tlsp_drive_write(tlsp_engine *e, const tlsp_transport *t,
                      const uint8_t *buf, size_t len, uint32_t timeout_ms);
@@ -78,7 +81,8 @@ int tlsp_drive_read_exact(tlsp_engine *e, const tlsp_transport *t,
 
 /**
  * \brief Send close_notify and flush it to the transport. Does not wait for the peer's.
- * \return 0; TLSP_ERR_TIMEOUT; a failure.
+ * \return 0; TLSP_ERR_TIMEOUT; a failure. As with tlsp_drive_write(), the peer's end of
+ *         input arriving during the flush is left for the next read to report.
  */
 int tlsp_drive_close(tlsp_engine *e, const tlsp_transport *t, uint32_t timeout_ms);
 
