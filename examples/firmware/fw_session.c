@@ -1,7 +1,9 @@
 /*
- * The firmware demo's exchange (fw_session.h), shared by the boards and the host peer.
+ * The firmware demo's exchange (fw_session.h), run by both boards. The stream itself is
+ * fw_stream.h, which the host's fw-stream (tests/firmware/fw_stream.c) shares.
  */
 #include "fw_session.h"
+#include "fw_stream.h"
 
 #include "tlspair/tlsp_drive.h"
 #include "tlspair/tlsp_port.h"
@@ -18,46 +20,6 @@ const size_t fw_psk_key_len = sizeof(fw_psk_key);
 #define TRAILER_LEN  4u
 #define CHUNK        256u
 
-typedef struct stream {
-    uint32_t state;
-    uint32_t crc;
-} stream;
-
-static void stream_init(stream *s, uint32_t seed)
-{
-    s->state = seed != 0 ? seed : 1u;
-    s->crc = 0xFFFFFFFFu;
-}
-
-/* xorshift32 (Marsaglia 2003): a cheap stream both ends can regenerate. */
-static uint8_t stream_next(stream *s)
-{
-    uint32_t x = s->state;
-
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    s->state = x;
-    return (uint8_t) (x >> 24);
-}
-
-/* CRC-32 (IEEE 802.3, reflected), bit at a time: no table in flash. */
-static void crc_add(stream *s, uint8_t byte)
-{
-    uint32_t c = s->crc ^ byte;
-    int k;
-
-    for (k = 0; k < 8; k++) {
-        c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-    }
-    s->crc = c;
-}
-
-static uint32_t crc_final(const stream *s)
-{
-    return s->crc ^ 0xFFFFFFFFu;
-}
-
 int fw_exchange(tlsp_engine *e, const tlsp_transport *t, uint32_t send_seed,
                 uint32_t recv_seed, uint32_t timeout_ms, fw_exchange_result *r)
 {
@@ -68,8 +30,8 @@ int fw_exchange(tlsp_engine *e, const tlsp_transport *t, uint32_t send_seed,
     size_t out_len = 0;
     size_t out_off = 0;
     size_t staged = 0;          /* bytes of the outgoing stream put in `out` so far */
-    stream tx;
-    stream rx;
+    fw_stream tx;
+    fw_stream rx;
     uint8_t trailer_in[TRAILER_LEN];
     int ret;
 
@@ -79,8 +41,8 @@ int fw_exchange(tlsp_engine *e, const tlsp_transport *t, uint32_t send_seed,
     r->crc_received = 0;
     r->crc_trailer = 0;
     r->first_mismatch = SIZE_MAX;
-    stream_init(&tx, send_seed);
-    stream_init(&rx, recv_seed);
+    fw_stream_init(&tx, send_seed);
+    fw_stream_init(&rx, recv_seed);
 
     while (r->sent < total || r->received < total) {
         int progress = 0;
@@ -92,13 +54,13 @@ int fw_exchange(tlsp_engine *e, const tlsp_transport *t, uint32_t send_seed,
             out_off = 0;
             while (out_len < CHUNK && staged < total) {
                 if (staged < FW_EXCHANGE_BYTES) {
-                    uint8_t b = stream_next(&tx);
+                    uint8_t b = fw_stream_next(&tx);
 
-                    crc_add(&tx, b);
+                    fw_stream_crc_add(&tx, b);
                     out[out_len++] = b;
                 } else {
                     if (staged == FW_EXCHANGE_BYTES) {
-                        r->crc_sent = crc_final(&tx);
+                        r->crc_sent = fw_stream_crc(&tx);
                     }
                     out[out_len++] = (uint8_t) (r->crc_sent >> (8u * (staged - FW_EXCHANGE_BYTES)));
                 }
@@ -134,10 +96,10 @@ int fw_exchange(tlsp_engine *e, const tlsp_transport *t, uint32_t send_seed,
 
                 for (i = 0; i < (size_t) n; i++, r->received++) {
                     if (r->received < FW_EXCHANGE_BYTES) {
-                        if (in[i] != stream_next(&rx) && r->first_mismatch == SIZE_MAX) {
+                        if (in[i] != fw_stream_next(&rx) && r->first_mismatch == SIZE_MAX) {
                             r->first_mismatch = r->received;
                         }
-                        crc_add(&rx, in[i]);
+                        fw_stream_crc_add(&rx, in[i]);
                     } else {
                         trailer_in[r->received - FW_EXCHANGE_BYTES] = in[i];
                     }
@@ -166,7 +128,7 @@ int fw_exchange(tlsp_engine *e, const tlsp_transport *t, uint32_t send_seed,
             return ret;
         }
     }
-    r->crc_received = crc_final(&rx);
+    r->crc_received = fw_stream_crc(&rx);
     r->crc_trailer = (uint32_t) trailer_in[0] | ((uint32_t) trailer_in[1] << 8) |
                      ((uint32_t) trailer_in[2] << 16) | ((uint32_t) trailer_in[3] << 24);
     return (r->first_mismatch == SIZE_MAX && r->crc_trailer == r->crc_received) ? 0 : 1;

@@ -1,7 +1,8 @@
 /**
  * \file fw_session.h
  * \brief What both ends of the firmware demo agree on, and the exchange they run: the
- *        two MPS2 boards (examples/firmware) and the host peer (examples/host-peer).
+ *        two MPS2 boards (examples/firmware), and on the host the tlspair tool fed and
+ *        checked by fw-stream (tests/firmware/fw_stream.c).
  *
  * After the handshake each end sends FW_EXCHANGE_BYTES of a pseudo-random stream (xorshift32
  * from its role's seed) followed by the CRC-32 of those bytes, and at the same time
@@ -28,9 +29,9 @@ extern "C" {
 #define FW_EXCHANGE_BYTES (64u * 1024u)   /**< payload each way, before the 4-byte CRC */
 #endif
 
-/** Record sizes of the host peer: the small Cortex-M profiles' buffers, 2 KiB for
- *  ECDHE-ECDSA and 1 KiB for PSK (the boards use their profile's
- *  MBEDTLS_SSL_OUT_CONTENT_LEN). */
+/** Record sizes for a host talking to a board (tlspair --record-size, from
+ *  `fw-stream args`): the small Cortex-M profiles' buffers, 2 KiB for ECDHE-ECDSA and
+ *  1 KiB for PSK (the boards use their profile's MBEDTLS_SSL_OUT_CONTENT_LEN). */
 #define FW_RECORD_SIZE_ECDSA 2048u
 #define FW_RECORD_SIZE_PSK   1024u
 
