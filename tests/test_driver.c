@@ -18,6 +18,7 @@ typedef struct test_transport {
     tlsp_transport peer_t;      /* link end B, the server's */
     tlsp_transport t;           /* what the client's driver uses */
     int peer_active;            /* step the server from wait() */
+    int peer_close_when_done;   /* 1: the server sends close_notify as its handshake ends */
     uint64_t advance_ms;        /* port clock moved on per wait() */
     unsigned waits;
     int fail_send, fail_recv;
@@ -39,6 +40,10 @@ static void peer_step(test_transport *tt)
     }
     if (!(tlsp_status(s) & TLSP_STATUS_HANDSHAKE_DONE)) {
         return;
+    }
+    if (tt->peer_close_when_done == 1) {
+        tt->peer_close_when_done = 2;
+        (void) tlsp_close(s);
     }
     if (tt->peer_tx_off < tt->peer_tx_len) {
         ret = tlsp_write(s, tt->peer_tx + tt->peer_tx_off, tt->peer_tx_len - tt->peer_tx_off);
@@ -190,6 +195,23 @@ static void run_handshake(tlsp_version v, tlsp_pair_auth auth, size_t mtu)
 }
 
 static void test_handshake_tls12(void) { run_handshake(TLSP_TLS1_2, TLSP_PAIR_CERT, 0); }
+
+/* The handshake completes and the peer's close_notify arrives in the same pass (a TLS 1.2
+ * server that closes at once sends it right behind its Finished): the handshake succeeded,
+ * and the close is the next read's news. */
+static void test_handshake_then_peer_close(void)
+{
+    test_transport *tt = tt_new(TLSP_TLS1_2, TLSP_PAIR_CERT, 0, 0, 0);
+    uint8_t buf[16];
+
+    REQUIRE(tt != NULL);
+    tt->peer_close_when_done = 1;
+    CHECK_EQ(tlsp_drive_handshake(&tt->p->client, &tt->t, 5000), 0);
+    CHECK(tlsp_status(&tt->p->client) & TLSP_STATUS_HANDSHAKE_DONE);
+    CHECK_EQ(tt->peer_close_when_done, 2);
+    CHECK_EQ(tlsp_drive_read(&tt->p->client, &tt->t, buf, sizeof(buf), 5000), TLSP_ERR_CLOSED);
+    tt_free(tt);
+}
 static void test_handshake_tls13(void) { run_handshake(TLSP_TLS1_3, TLSP_PAIR_CERT, 0); }
 static void test_handshake_tls13_psk_bytewise(void) { run_handshake(TLSP_TLS1_3, TLSP_PAIR_PSK, 1); }
 
@@ -509,6 +531,7 @@ static void test_eof_during_handshake(void)
 int main(void)
 {
     RUN_TEST(test_handshake_tls12);
+    RUN_TEST(test_handshake_then_peer_close);
     RUN_TEST(test_eof_while_writing_tls12);
     RUN_TEST(test_eof_while_writing_tls13);
     RUN_TEST(test_eof_while_closing);

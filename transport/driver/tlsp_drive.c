@@ -164,11 +164,14 @@ int tlsp_drive_handshake(tlsp_engine *e, const tlsp_transport *t, uint32_t timeo
     for (;;) {
         int progress;
         int ret = tlsp_drive_step(e, t, &progress);
+        /* The peer's close_notify may come in the same pass that completes the handshake:
+         * the handshake still succeeded, and the next read reports the close. */
+        if ((ret == 0 || ret == TLSP_ERR_CLOSED) &&
+            (tlsp_status(e) & TLSP_STATUS_HANDSHAKE_DONE)) {
+            return flush_all(e, t, deadline);
+        }
         if (ret != 0) {
             return ret;
-        }
-        if (tlsp_status(e) & TLSP_STATUS_HANDSHAKE_DONE) {
-            return flush_all(e, t, deadline);
         }
         if (!progress) {
             ret = tlsp_drive_wait(e, t, deadline);

@@ -47,8 +47,10 @@ int tlsp_drive_wait(tlsp_engine *e, const tlsp_transport *t, uint64_t deadline);
 
 /**
  * \brief Run the handshake to completion.
- * \return 0 when done and its last flight sent; TLSP_ERR_TIMEOUT; a failure (after
- *         sending the alert the engine queued, where the transport takes it).
+ * \return 0 when done and its last flight sent, also when the peer's close_notify came
+ *         right behind its last flight (the next read returns TLSP_ERR_CLOSED);
+ *         TLSP_ERR_TIMEOUT; a failure (after sending the alert the engine queued, where
+ *         the transport takes it).
  */
 int tlsp_drive_handshake(tlsp_engine *e, const tlsp_transport *t, uint32_t timeout_ms);
 
