@@ -8,6 +8,11 @@
  *   FW_TLS_MIN, FW_TLS_MAX   0x0303 (TLS 1.2) / 0x0304 (TLS 1.3); a client offering one
  *                            version picks the case; the server accepts both
  *   FW_WALL_TIME             the date the firmware claims (seconds since 1970, UTC)
+ *   FW_LINK                  run TLS over the link layer (tlsp_link.h: framing, CRC-32,
+ *                            retransmission) on top of the UART, as on a lossy line
+ *   FW_LINK_FLIP_EVERY=N     (with FW_LINK) flip one bit of every Nth byte this board
+ *                            transmits, to prove the link recovers; the board then
+ *                            fails unless its link retransmitted
  *
  * After the handshake both ends exchange FW_EXCHANGE_BYTES each way, checksummed
  * (fw_session.h), close cleanly, print a summary and exit through semihosting: 0 only on
@@ -24,6 +29,9 @@
 #include "tlspair/tlsp_uart.h"
 
 #include "fw_session.h"
+#if defined(FW_LINK)
+#include "tlspair/tlsp_link.h"
+#endif
 
 #if defined(FW_AUTH_ECDSA)
 #include "fw_pki.h"
@@ -80,6 +88,25 @@
 #define FW_NET_QUEUE 512u
 #endif
 
+#if defined(FW_LINK)
+/* Link frames: 256-byte payloads, 4 frames in flight each way (docs/link.md: the window
+ * covers the round trip of the emulated line). The UART rx ring must hold a full window
+ * of the peer's frames, since a byte the ring cannot take is fatal for the UART transport. */
+#define FW_LINK_PAYLOAD 256u
+#define FW_LINK_WINDOW  8u
+#define FW_LINK_BAUD    115200u
+/* QEMU does not pace its UARTs: bytes move as fast as two emulators on a shared host
+ * run, so the round trip jitters far beyond a real 115200-baud line's (the derived
+ * timeout, 211 ms, fires spuriously). A real board keeps the derived value. */
+#define FW_LINK_RTO_MS  600u
+#ifndef FW_UART_RX
+#define FW_UART_RX (FW_LINK_WINDOW * TLSP_LINK_WIRE_MAX(FW_LINK_PAYLOAD) + 256u)
+#endif
+/* After its last frame a board keeps answering for this long, so that a peer whose
+ * acknowledgement got lost can resend and hear back. */
+#define FW_LINK_LINGER_MS 1000u
+#endif
+
 /* UART rings. rx holds what arrives while the main loop computes (the rest of the peer's
  * flight during an ECDH or ECDSA operation); the summary prints its peak. */
 #ifndef FW_UART_RX
@@ -121,6 +148,10 @@ static uint8_t uart_tx[FW_UART_TX];
 static tlsp_config cfg;
 static tlsp_engine engine;
 static int engine_up;
+#if defined(FW_LINK)
+static tlsp_link fw_link;
+static uint8_t link_mem[TLSP_LINK_MEMORY_SIZE(FW_LINK_PAYLOAD, FW_LINK_WINDOW, FW_LINK_WINDOW)];
+#endif
 
 static int fail(int code, const char *what, int ret)
 {
@@ -133,6 +164,89 @@ static int fail(int code, const char *what, int ret)
     mps2_puts("\n");
     return code;
 }
+
+#if defined(FW_LINK)
+/* The line under the link: the UART, or the UART behind a bit flipper. */
+static tlsp_transport line;
+
+#if defined(FW_LINK_FLIP_EVERY)
+static tlsp_transport uart_line;
+static uint32_t line_bytes_out;
+static uint32_t bits_flipped;
+
+static int flips_at(uint32_t position)
+{
+    return (position + 1u) % (uint32_t) (FW_LINK_FLIP_EVERY) == 0u;
+}
+
+/* A noisy transmitter: one bit of every FW_LINK_FLIP_EVERY-th byte inverted, by position
+ * on the line, so bytes the UART refuses now get the same treatment when sent again. */
+static int flip_send(void *ctx, const uint8_t *buf, size_t len)
+{
+    uint8_t tmp[64];
+    size_t n = len < sizeof(tmp) ? len : sizeof(tmp);
+    size_t i;
+    int ret;
+
+    (void) ctx;
+    for (i = 0; i < n; i++) {
+        tmp[i] = (uint8_t) (buf[i] ^ (flips_at(line_bytes_out + (uint32_t) i) ? 0x10u : 0u));
+    }
+    ret = uart_line.send(uart_line.ctx, tmp, n);
+    for (i = 0; ret > 0 && i < (size_t) ret; i++) {
+        bits_flipped += (uint32_t) flips_at(line_bytes_out + (uint32_t) i);
+    }
+    if (ret > 0) {
+        line_bytes_out += (uint32_t) ret;
+    }
+    return ret;
+}
+#endif
+
+/* The engine's transport becomes the link's upper side; the UART is its lower side. */
+static int link_start(tlsp_transport *upper)
+{
+    tlsp_link_config lc;
+    int ret;
+
+#if defined(FW_LINK_FLIP_EVERY)
+    uart_line = line;
+    line.send = flip_send;
+#endif
+    tlsp_link_config_init(&lc, FW_LINK_BAUD);
+    lc.frame_payload = FW_LINK_PAYLOAD;
+    lc.tx_window = FW_LINK_WINDOW;
+    lc.rx_window = FW_LINK_WINDOW;
+    lc.rto_initial_ms = FW_LINK_RTO_MS;
+    ret = tlsp_link_init(&fw_link, &lc, &line, link_mem, sizeof(link_mem));
+    if (ret == 0) {
+        tlsp_link_transport(&fw_link, upper);
+    }
+    return ret;
+}
+
+/* Pump the link (read, acknowledge, resend) until `until` returns nonzero or ms pass. */
+static void link_pump_for(const tlsp_transport *upper, uint32_t ms, int (*until)(void))
+{
+    uint64_t end = tlsp_port_millis() + ms;
+
+    while (tlsp_port_millis() < end && (until == NULL || !until())) {
+        (void) upper->wait(upper->ctx, TLSP_IO_READABLE, 10u);
+        if (tlsp_link_poll(&fw_link) != 0) {
+            return;
+        }
+    }
+}
+
+static int link_is_idle(void)
+{
+    return tlsp_link_idle(&fw_link);
+}
+
+#define LINE_FAILED(u) (tlsp_uart_failed(u) || tlsp_link_error(&fw_link) != 0)
+#else
+#define LINE_FAILED(u) tlsp_uart_failed(u)
+#endif
 
 /* Records as large as the profile's output buffer (2 KiB in the small profile). A TLS 1.2
  * client then asks the server for the same limit with max_fragment_length; in TLS 1.3
@@ -193,10 +307,19 @@ int main(void)
     if ((ret = tlsp_heap_use_arena(arena, sizeof(arena))) != 0) {
         return fail(FW_FAIL_SETUP, "arena", ret);
     }
+#if defined(FW_LINK)
+    uart = mps2_link_init(uart_rx, sizeof(uart_rx), uart_tx, sizeof(uart_tx), &line);
+#else
     uart = mps2_link_init(uart_rx, sizeof(uart_rx), uart_tx, sizeof(uart_tx), &link);
+#endif
     if (uart == NULL || (ret = tlsp_uart_set_rx_batch(uart, FW_RX_BATCH, FW_RX_IDLE_MS)) != 0) {
         return fail(FW_FAIL_SETUP, "link", TLSP_ERR_BAD_ARG);
     }
+#if defined(FW_LINK)
+    if ((ret = link_start(&link)) != 0) {
+        return fail(FW_FAIL_SETUP, "link layer", ret);
+    }
+#endif
     if ((ret = configure()) != 0) {
         return fail(FW_FAIL_SETUP, "config", ret);
     }
@@ -212,7 +335,7 @@ int main(void)
     hs_end = mps2_cycles();
     hs_sleep_end = mps2_sleep_cycles();
     if (ret != 0) {
-        return fail(tlsp_uart_failed(uart) ? FW_FAIL_LINK : FW_FAIL_HANDSHAKE, "handshake", ret);
+        return fail(LINE_FAILED(uart) ? FW_FAIL_LINK : FW_FAIL_HANDSHAKE, "handshake", ret);
     }
     (void) tlsp_engine_info(&engine, &info);
     busy = (hs_end - hs_start) - (hs_sleep_end - hs_sleep_start);
@@ -222,7 +345,7 @@ int main(void)
     ret = fw_exchange(&engine, &link, FW_SEND_SEED, FW_RECV_SEED, EXCHANGE_TIMEOUT_MS, &xr);
     data_ms = (uint32_t) (tlsp_port_millis() - data_start_ms);
     if (ret < 0) {
-        return fail(tlsp_uart_failed(uart) ? FW_FAIL_LINK : FW_FAIL_EXCHANGE, "exchange", ret);
+        return fail(LINE_FAILED(uart) ? FW_FAIL_LINK : FW_FAIL_EXCHANGE, "exchange", ret);
     }
     if (ret > 0) {
         mps2_printf("tlspair-fw: FAIL data: first mismatch at %ld, crc %08lx, trailer %08lx\n",
@@ -235,15 +358,30 @@ int main(void)
 #else
     ret = fw_close_server(&engine, &link, CLOSE_TIMEOUT_MS);
 #endif
+#if defined(FW_LINK)
+    if (ret == 0) {
+        /* The link's last frames are delivered when the peer acknowledged them (and ours
+         * acknowledged the peer's): resent as often as the line needs. */
+        link_pump_for(&link, CLOSE_TIMEOUT_MS, link_is_idle);
+        ret = tlsp_link_error(&fw_link) != 0 ? TLSP_ERR_TRANSPORT
+              : tlsp_link_idle(&fw_link) ? 0 : TLSP_ERR_TIMEOUT;
+    }
+#endif
     if (ret == 0) {
         /* The last bytes must leave before the board stops (QEMU drops what a stopped
          * board has not written yet). */
         ret = tlsp_uart_flush(uart, CLOSE_TIMEOUT_MS);
     }
     if (ret != 0) {
-        return fail(tlsp_uart_failed(uart) ? FW_FAIL_LINK : FW_FAIL_CLOSE, "close", ret);
+        return fail(LINE_FAILED(uart) ? FW_FAIL_LINK : FW_FAIL_CLOSE, "close", ret);
     }
+#if defined(FW_LINK)
+    /* Keep answering: if our last acknowledgement was lost, the peer resends and must
+     * hear back before it gives up. */
+    link_pump_for(&link, FW_LINK_LINGER_MS, NULL);
+#else
     mps2_delay_ms(LINGER_MS);
+#endif
 
     /* 25 MHz cycles to thousands of instructions (1 ns each under -icount shift=0), in
      * 32 bits: a 64-bit division would add 700 bytes of libgcc to the image. */
@@ -285,6 +423,36 @@ int main(void)
                 (unsigned long) us.hw_overruns);
     mps2_printf("tlspair-fw:   stack            %lu B used of %lu B\n",
                 (unsigned long) mps2_stack_used(), (unsigned long) mps2_stack_size());
+#if defined(FW_LINK)
+    {
+        const tlsp_link_stats *ls = tlsp_link_get_stats(&fw_link);
+        mps2_printf("tlspair-fw:   link             frames out %llu (data %llu, ack-only %llu), "
+                    "in %llu; retransmissions %llu, timeouts %llu, crc errors %llu, "
+                    "bad frames %llu, duplicates %llu\n",
+                    (unsigned long long) ls->frames_sent, (unsigned long long) ls->data_frames_sent,
+                    (unsigned long long) ls->acks_sent, (unsigned long long) ls->frames_received,
+                    (unsigned long long) ls->retransmissions, (unsigned long long) ls->timeouts,
+                    (unsigned long long) ls->crc_errors, (unsigned long long) ls->bad_frames,
+                    (unsigned long long) ls->duplicates);
+        mps2_printf("tlspair-fw:   link bytes       line out %llu, in %llu; TLS out %llu, in %llu\n",
+                    (unsigned long long) ls->line_bytes_out, (unsigned long long) ls->line_bytes_in,
+                    (unsigned long long) ls->bytes_accepted, (unsigned long long) ls->bytes_delivered);
+        mps2_printf("tlspair-fw:   link RAM         %lu B (memory %lu + struct %lu; payload %u, "
+                    "windows %u/%u)\n",
+                    (unsigned long) (sizeof(link_mem) + sizeof(fw_link)),
+                    (unsigned long) sizeof(link_mem), (unsigned long) sizeof(fw_link),
+                    FW_LINK_PAYLOAD, FW_LINK_WINDOW, FW_LINK_WINDOW);
+#if defined(FW_LINK_FLIP_EVERY)
+        mps2_printf("tlspair-fw:   faults           %lu bits flipped in %lu B sent (every %u-th byte)\n",
+                    (unsigned long) bits_flipped, (unsigned long) line_bytes_out,
+                    (unsigned) (FW_LINK_FLIP_EVERY));
+        if (bits_flipped == 0 || ls->retransmissions == 0) {
+            mps2_puts("tlspair-fw: FAIL faults were injected but the link never retransmitted\n");
+            return FW_FAIL_LINK;
+        }
+#endif
+    }
+#endif
     mps2_puts("tlspair-fw: RESULT PASS\n");
 
     tlsp_engine_free(&engine);

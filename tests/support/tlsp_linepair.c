@@ -44,6 +44,57 @@ int tlsp_linepair_init(tlsp_linepair *lp, uint32_t baud, const tlsp_link_config 
         }
     }
     lp->use_link = link_cfg != NULL;
+    if (link_cfg != NULL) {
+        lp->link_cfg = *link_cfg;
+    }
+    return 0;
+}
+
+int tlsp_linepair_reset_link(tlsp_linepair *lp, tlsp_linesim_end end)
+{
+    int i = (int) end;
+
+    if (!lp->use_link) {
+        return TLSP_ERR_STATE;
+    }
+    return tlsp_link_init(&lp->link[i], &lp->link_cfg, &lp->raw[i], lp->link_mem[i],
+                          tlsp_link_memory_size(&lp->link_cfg));
+}
+
+int tlsp_linepair_restart_links(tlsp_linepair *lp, uint32_t quiet_ms, uint32_t timeout_ms)
+{
+    uint64_t deadline = tlsp_port_millis() + timeout_ms;
+    uint64_t last_heard = tlsp_port_millis();
+    uint32_t step = quiet_ms / 4u != 0 ? quiet_ms / 4u : 1u;
+    int i, ret;
+
+    if (!lp->use_link) {
+        return TLSP_ERR_STATE;
+    }
+    for (;;) {
+        uint8_t junk[256];
+        tlsp_linesim_update(&lp->sim);
+        for (i = 0; i < 2; i++) {
+            while (lp->raw[i].recv(lp->raw[i].ctx, junk, sizeof(junk)) > 0) {
+                last_heard = tlsp_port_millis();
+            }
+        }
+        if (tlsp_linesim_pending(&lp->sim, TLSP_LINESIM_A) == 0 &&
+            tlsp_linesim_pending(&lp->sim, TLSP_LINESIM_B) == 0 &&
+            tlsp_port_millis() - last_heard >= quiet_ms) {
+            break;
+        }
+        if (tlsp_port_millis() >= deadline) {
+            return TLSP_ERR_TIMEOUT;
+        }
+        tlsp_port_test_set_millis(tlsp_linesim_idle_until(&lp->sim, NULL, 0, step));
+    }
+    for (i = 0; i < 2; i++) {
+        ret = tlsp_linepair_reset_link(lp, (tlsp_linesim_end) i);
+        if (ret != 0) {
+            return ret;
+        }
+    }
     return 0;
 }
 

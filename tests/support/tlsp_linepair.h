@@ -28,6 +28,7 @@ typedef struct tlsp_linepair {
     uint8_t *link_mem[2];
     tlsp_transport raw[2];   /* the line ends */
     tlsp_transport up[2];    /* what the engines use: link upper, or the raw end */
+    tlsp_link_config link_cfg; /* what both links were (and are re-)initialised with */
     uint64_t idle_steps;     /* clock jumps so far */
 } tlsp_linepair;
 
@@ -63,5 +64,18 @@ int tlsp_linepair_handshake(tlsp_linepair *lp, tlsp_engine *a, tlsp_engine *b,
 int tlsp_linepair_transfer(tlsp_linepair *lp, tlsp_engine *a, tlsp_engine *b,
                            size_t bytes_ab, size_t bytes_ba, size_t chunk,
                            uint32_t timeout_ms, tlsp_linepair_result *res);
+
+/* Restart one end's link alone (tlsp_link_init() on its memory, counters from 0), as a
+ * board that rebooted would: the other end's link is left as it is, so the two no longer
+ * agree on sequence numbers. 0, TLSP_ERR_STATE without links. */
+int tlsp_linepair_reset_link(tlsp_linepair *lp, tlsp_linesim_end end);
+
+/* Reconnect after a failed link: let the line fall quiet, then restart both links (the
+ * link has no reconnect handshake, so both ends start afresh together; docs/link.md).
+ * Runs the line without the engines, reading and dropping whatever arrives, until no
+ * byte is in flight either way and nothing has arrived for quiet_ms; then re-initialises
+ * both links. 0; TLSP_ERR_STATE without links; TLSP_ERR_TIMEOUT if the line did not fall
+ * quiet within timeout_ms of virtual time. */
+int tlsp_linepair_restart_links(tlsp_linepair *lp, uint32_t quiet_ms, uint32_t timeout_ms);
 
 #endif /* TLSP_LINEPAIR_H */
