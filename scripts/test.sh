@@ -20,8 +20,10 @@ JOBS="$(nproc 2>/dev/null || echo 2)"
 MBEDTLS_ARG=(${TLSP_MBEDTLS_DIR:+-DTLSP_MBEDTLS_DIR="$TLSP_MBEDTLS_DIR"})
 
 # The firmware needs the Arm cross compiler with newlib and QEMU to run it; the serial
-# examples link two pseudo-terminals with socat.
-"$ROOT/scripts/install-deps.sh" gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm socat
+# examples link two pseudo-terminals with socat; the interop tests talk to OpenSSL's and
+# GnuTLS's command-line tools.
+"$ROOT/scripts/install-deps.sh" gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm socat \
+    openssl gnutls-bin
 cd "$ROOT"  # presets are read from the current directory
 
 run_suite() {
