@@ -12,7 +12,8 @@
 # separate cross build (docs/firmware.md).
 #
 # Environment: TLSP_QEMU, TLSP_QEMU_MACHINE, TLSP_QEMU_TIMEOUT, TLSP_QEMU_OUT as for
-# scripts/qemu-two-boards.sh.
+# scripts/qemu-two-boards.sh; TLSP_TEST_WRAPPER, when set, is a command that runs the host
+# program (valgrind ...: the host-valgrind test preset; QEMU itself runs as it is).
 set -euo pipefail
 
 if [ $# -lt 2 ]; then
@@ -54,7 +55,8 @@ PID_B=$!
 
 # The host program retries until the socket exists; it gets the same time bound.
 RC_H=0
-timeout --kill-after=5 "$LIMIT" "$@" --socket "$SOCK" >"$OUT/host.log" 2>&1 || RC_H=$?
+# shellcheck disable=SC2086  # TLSP_TEST_WRAPPER is a command line (valgrind ...)
+timeout --kill-after=5 "$LIMIT" ${TLSP_TEST_WRAPPER:-} "$@" --socket "$SOCK" >"$OUT/host.log" 2>&1 || RC_H=$?
 
 linger_then_stop "$PID_B" "qemu-board-host: the board"
 RC_B=$LINGER_RC

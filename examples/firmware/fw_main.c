@@ -194,8 +194,11 @@ int main(void)
         return fail(FW_FAIL_SETUP, "arena", ret);
     }
     uart = mps2_link_init(uart_rx, sizeof(uart_rx), uart_tx, sizeof(uart_tx), &link);
-    if (uart == NULL || (ret = tlsp_uart_set_rx_batch(uart, FW_RX_BATCH, FW_RX_IDLE_MS)) != 0) {
+    if (uart == NULL) {
         return fail(FW_FAIL_SETUP, "link", TLSP_ERR_BAD_ARG);
+    }
+    if ((ret = tlsp_uart_set_rx_batch(uart, FW_RX_BATCH, FW_RX_IDLE_MS)) != 0) {
+        return fail(FW_FAIL_SETUP, "link", ret);
     }
     if ((ret = configure()) != 0) {
         return fail(FW_FAIL_SETUP, "config", ret);
@@ -271,11 +274,11 @@ int main(void)
                 (unsigned long) heap.peak, (unsigned long) heap_after_config.peak,
                 (unsigned long) heap.arena_high_water, (unsigned long) sizeof(arena));
     mps2_printf("tlspair-fw:   engine+queues    %lu B (engine %lu + net_in %lu + net_out %lu)\n",
-                (unsigned long) (sizeof(engine) + sizeof(net_in) + sizeof(net_out)),
+                (unsigned long) sizeof(engine) + sizeof(net_in) + sizeof(net_out),
                 (unsigned long) sizeof(engine), (unsigned long) sizeof(net_in),
                 (unsigned long) sizeof(net_out));
     mps2_printf("tlspair-fw:   per connection   %lu B (arena peak + engine + queues); config %lu B\n",
-                (unsigned long) (heap.peak + sizeof(engine) + sizeof(net_in) + sizeof(net_out)),
+                (unsigned long) heap.peak + sizeof(engine) + sizeof(net_in) + sizeof(net_out),
                 (unsigned long) sizeof(cfg));
     mps2_printf("tlspair-fw:   uart             rings %lu+%lu B, rx peak %lu B, %lu B in, %lu B out, "
                 "overruns %lu/%lu\n",

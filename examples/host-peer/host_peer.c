@@ -165,7 +165,7 @@ int main(int argc, char **argv)
     printf("tlspair-host-peer:   handshake bytes  out %llu, in %llu, total %llu\n",
            (unsigned long long) info.handshake_bytes_out,
            (unsigned long long) info.handshake_bytes_in,
-           (unsigned long long) (info.handshake_bytes_out + info.handshake_bytes_in));
+           (unsigned long long) info.handshake_bytes_out + (unsigned long long) info.handshake_bytes_in);
     printf("tlspair-host-peer:   data             %u B out, %u B in, crc %08x/%08x ok, %llu ms\n",
            (unsigned) FW_EXCHANGE_BYTES, (unsigned) FW_EXCHANGE_BYTES, (unsigned) xr.crc_sent,
            (unsigned) xr.crc_received, (unsigned long long) (tlsp_port_millis() - start_ms));

@@ -89,7 +89,7 @@ int unix_link_connect(unix_link *l, const char *path, uint32_t wait_ms)
         errno = ENAMETOOLONG;
         return -1;
     }
-    strcpy(addr.sun_path, path);
+    memcpy(addr.sun_path, path, strlen(path) + 1);
     for (;;) {
         int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
