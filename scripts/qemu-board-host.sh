@@ -20,7 +20,8 @@
 # does not exist: the firmware is built in a separate cross build (docs/firmware.md).
 #
 # Environment: TLSP_QEMU, TLSP_QEMU_MACHINE, TLSP_QEMU_TIMEOUT, TLSP_QEMU_OUT as for
-# scripts/qemu-two-boards.sh.
+# scripts/qemu-two-boards.sh; TLSP_TEST_WRAPPER, when set, is a command that runs the host
+# program (valgrind ...: the host-valgrind test preset; QEMU itself runs as it is).
 set -euo pipefail
 
 if [ $# -lt 4 ]; then
@@ -69,11 +70,12 @@ PID_B=$!
 # time bound. PIPESTATUS keeps each one's exit status.
 BOARD_ARGS=$("$FW_STREAM" args "$AUTH")
 set +e
-# shellcheck disable=SC2086  # BOARD_ARGS is a list of options
-timeout --kill-after=5 "$LIMIT" "$FW_STREAM" gen client --hold "$DONE" 2>"$OUT/gen.log" \
-    | timeout --kill-after=5 "$LIMIT" "$TLSPAIR" client --unix "$SOCK" --connect-retry 10 \
-          $BOARD_ARGS "$@" 2>"$OUT/tlspair.log" \
-    | timeout --kill-after=5 "$LIMIT" "$FW_STREAM" check server --done "$DONE" >"$OUT/host.log" 2>&1
+# shellcheck disable=SC2086  # BOARD_ARGS, TLSP_TEST_WRAPPER are lists of words
+timeout --kill-after=5 "$LIMIT" ${TLSP_TEST_WRAPPER:-} "$FW_STREAM" gen client --hold "$DONE" 2>"$OUT/gen.log" \
+    | timeout --kill-after=5 "$LIMIT" ${TLSP_TEST_WRAPPER:-} "$TLSPAIR" client --unix "$SOCK" \
+          --connect-retry 10 $BOARD_ARGS "$@" 2>"$OUT/tlspair.log" \
+    | timeout --kill-after=5 "$LIMIT" ${TLSP_TEST_WRAPPER:-} "$FW_STREAM" check server --done "$DONE" \
+          >"$OUT/host.log" 2>&1
 RCS=("${PIPESTATUS[@]}")
 set -e
 RC_G=${RCS[0]}

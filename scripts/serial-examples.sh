@@ -5,7 +5,8 @@
 #   scripts/serial-examples.sh SERVER CLIENT [ARGS...]     (ARGS go to both: --baud N ...)
 #
 # Exit status 0 only if both exit 0 within the time bound; 77 (ctest: skipped) when socat
-# is not installed (apt-get install socat).
+# is not installed (apt-get install socat). TLSP_TEST_WRAPPER, when set, is a command that
+# runs both programs (valgrind ...: the host-valgrind test preset).
 set -euo pipefail
 
 if [ $# -lt 2 ]; then
@@ -47,14 +48,14 @@ socat pty,raw,echo=0,link="$dir/a" pty,raw,echo=0,link="$dir/b" 2> "$dir/socat.l
 socat_pid=$!
 wait_for "[ -e '$dir/a' ] && [ -e '$dir/b' ]"
 
-"$SERVER" "$dir/a" --timeout 20 "$@" > "$dir/server.log" 2>&1 &
+${TLSP_TEST_WRAPPER:-} "$SERVER" "$dir/a" --timeout 20 "$@" > "$dir/server.log" 2>&1 &
 server_pid=$!
 # The line keeps nothing for a program that is not listening yet: start the client once
 # the server has the device open.
 wait_for "grep -q 'waiting for a client' '$dir/server.log'"
 
 client_status=0
-"$CLIENT" "$dir/b" --timeout 20 "$@" || client_status=$?
+${TLSP_TEST_WRAPPER:-} "$CLIENT" "$dir/b" --timeout 20 "$@" || client_status=$?
 server_status=0
 wait "$server_pid" || server_status=$?
 server_pid=

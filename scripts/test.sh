@@ -8,7 +8,13 @@
 #      firmware's;
 #   3. the host suites twice: a debug build, and a build under AddressSanitizer +
 #      UndefinedBehaviorSanitizer (these include host <-> board cases that use the
-#      firmware built first).
+#      firmware built first);
+#   4. static analysis of tlspair's own code, host and Cortex-M builds, with clang-tidy
+#      and cppcheck (scripts/static-analysis.sh): any finding fails;
+#   5. the host suites once more, every test program (and the example programs the
+#      test scripts start) under valgrind memcheck, the host-valgrind presets: any memory
+#      error or definite leak fails. QEMU runs as it is in the host <-> board cases; the
+#      benchmark's smoke run is left out (see CMakePresets.json).
 #
 #   scripts/test.sh
 #
@@ -21,9 +27,9 @@ MBEDTLS_ARG=(${TLSP_MBEDTLS_DIR:+-DTLSP_MBEDTLS_DIR="$TLSP_MBEDTLS_DIR"})
 
 # The firmware needs the Arm cross compiler with newlib and QEMU to run it; the serial
 # examples link two pseudo-terminals with socat; the interop tests talk to OpenSSL's and
-# GnuTLS's command-line tools.
+# GnuTLS's command-line tools; then the analysers and valgrind.
 "$ROOT/scripts/install-deps.sh" gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm socat \
-    openssl gnutls-bin
+    openssl gnutls-bin clang-tidy cppcheck valgrind
 cd "$ROOT"  # presets are read from the current directory
 
 run_suite() {
@@ -42,3 +48,5 @@ echo "== Cortex-M CPU presets x mbedTLS profiles: build, sizes" >&2
 scripts/size-report.sh --jobs "$JOBS"
 run_suite host-debug
 run_suite host-asan
+scripts/static-analysis.sh --jobs "$JOBS"
+run_suite host-valgrind

@@ -2,8 +2,11 @@
 # The socket example programs as a reader runs them (docs/transports.md): the blocking
 # echo server and client, then the poll() server with three clients at once.
 # Usage: socket_examples.sh <dir with the tlspair-socket-* programs>
+# TLSP_TEST_WRAPPER, when set, is a command that runs each program (valgrind ...: the
+# host-valgrind test preset).
 set -eu
 bin=$1
+run=${TLSP_TEST_WRAPPER:-}
 tmp=$(mktemp -d)
 server=
 # On failure, stop the server still waiting for clients.
@@ -14,7 +17,7 @@ trap 'if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi; rm -rf "
 start_server() {
     rm -f "$tmp/out"
     mkfifo "$tmp/out"
-    "$@" > "$tmp/out" &
+    $run "$@" > "$tmp/out" &
     server=$!
     exec 3< "$tmp/out"
     read -r line <&3
@@ -35,13 +38,13 @@ check_reply() {
 # Blocking pair, certificates, then PSK over TLS 1.2. --once: the server's exit status
 # says whether its one client ended cleanly (close_notify both ways).
 start_server "$bin/tlspair-socket-echo-server" --port 0 --once
-check_reply "$("$bin/tlspair-socket-echo-client" --port "$port" "hello tlspair")" "echo: hello tlspair"
+check_reply "$($run "$bin/tlspair-socket-echo-client" --port "$port" "hello tlspair")" "echo: hello tlspair"
 wait "$server"
 server=
 exec 3<&-
 
 start_server "$bin/tlspair-socket-echo-server" --port 0 --once --psk --tls 12
-check_reply "$(printf 'one\ntwo\n' | "$bin/tlspair-socket-echo-client" --port "$port" --psk --tls 12)" \
+check_reply "$(printf 'one\ntwo\n' | $run "$bin/tlspair-socket-echo-client" --port "$port" --psk --tls 12)" \
             "$(printf 'echo: one\necho: two')"
 wait "$server"
 server=
@@ -50,7 +53,7 @@ exec 3<&-
 # The poll() server: three clients at once, then SIGTERM; it prints what it served.
 start_server "$bin/tlspair-socket-poll-server" --port 0 --quiet
 for i in 1 2 3; do
-    "$bin/tlspair-socket-echo-client" --port "$port" "client $i" > "$tmp/client$i" &
+    $run "$bin/tlspair-socket-echo-client" --port "$port" "client $i" > "$tmp/client$i" &
     eval "client$i=\$!"
 done
 wait "$client1"; wait "$client2"; wait "$client3"

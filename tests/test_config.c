@@ -229,6 +229,16 @@ static void test_require_client_cert(void)
     tlsp_config_free(&srv);
 }
 
+/* Appends s to the string in list, which has room for cap bytes with its terminator. */
+static void append(char *list, size_t cap, const char *s)
+{
+    size_t used = strlen(list);
+    size_t n = strlen(s);
+
+    REQUIRE(used + n < cap);
+    memcpy(list + used, s, n + 1);
+}
+
 static void test_ciphersuite_args(void)
 {
     tlsp_config cfg;
@@ -262,11 +272,11 @@ static void test_ciphersuite_args(void)
     /* Exactly the maximum number of names is accepted, one more is not. */
     list[0] = '\0';
     for (i = 0; i < TLSP_MAX_CIPHERSUITES; i++) {
-        strcat(list, i == 0 ? "" : ":");
-        strcat(list, "TLS1-3-AES-128-GCM-SHA256");
+        append(list, sizeof(list), i == 0 ? "" : ":");
+        append(list, sizeof(list), "TLS1-3-AES-128-GCM-SHA256");
     }
     CHECK_EQ(tlsp_config_set_ciphersuites(&cfg, list), 0);
-    strcat(list, ":TLS1-3-AES-128-GCM-SHA256");
+    append(list, sizeof(list), ":TLS1-3-AES-128-GCM-SHA256");
     CHECK_EQ(tlsp_config_set_ciphersuites(&cfg, list), TLSP_ERR_BAD_ARG);
     tlsp_config_free(&cfg);
 }

@@ -342,7 +342,7 @@ static void run_random(size_t cap, uint64_t seed, unsigned ops)
             if ((w == NULL) != (m.used == m.cap) || len > m.cap - m.used) {
                 failures++;
             }
-            if (put > 0) {
+            if (put > 0 && w != NULL) {
                 for (k = 0; k < put; k++) {
                     w[k] = next_byte++;
                 }

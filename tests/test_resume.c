@@ -140,9 +140,11 @@ static const char *case_name(const scenario *sc)
 {
     static char name[96];
 
-    snprintf(name, sizeof(name), "%s %s %s", sc->version == TLSP_TLS1_3 ? "TLSv1.3" : "TLSv1.2",
-             sc->auth == TLSP_PAIR_PSK ? "PSK " : "CERT",
-             sc->server_mech == TLSP_RESUME_SESSION_ID ? "session ID" : "ticket");
+    int n = snprintf(name, sizeof(name), "%s %s %s", sc->version == TLSP_TLS1_3 ? "TLSv1.3" : "TLSv1.2",
+                     sc->auth == TLSP_PAIR_PSK ? "PSK " : "CERT",
+                     sc->server_mech == TLSP_RESUME_SESSION_ID ? "session ID" : "ticket");
+
+    CHECK(n > 0 && (size_t) n < sizeof(name));
     return name;
 }
 

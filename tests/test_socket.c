@@ -56,7 +56,7 @@ typedef enum { AUTH_CERT, AUTH_PSK } auth_kind;
 
 static void enter_child(void)
 {
-    signal(SIGPIPE, SIG_DFL);
+    CHECK(signal(SIGPIPE, SIG_DFL) != SIG_ERR);
     alarm(CASE_ALARM_S);
 }
 
@@ -790,7 +790,7 @@ static void test_connect_dns_failure(void)
     tlsp_socket s;
 
     memset(name, 'a', 64);
-    strcpy(name + 64, ".invalid");
+    memcpy(name + 64, ".invalid", sizeof(".invalid"));
     tlsp_socket_init(&s);
     CHECK_EQ(tlsp_socket_connect(&s, name, 443, 5000), TLSP_ERR_RESOLVE);
     CHECK(tlsp_socket_gai_error(&s) != 0);
@@ -1052,6 +1052,7 @@ static void test_poll_server_many_clients_and_a_stall(void)
     st.port = port;
     st.ready_fd = ready[1];
     st.release_fd = release[0];
+    st.deadline_ms = 0;        /* unused: the release pipe ends the stall */
     stall = spawn(stall_client_child, &st);
     CHECK(read(ready[0], &c, 1) == 1);   /* connected first: accepted first */
     for (i = 0; i < POLL_CLIENTS; i++) {
@@ -1131,7 +1132,7 @@ static void test_poll_server_handshake_deadline(void)
 int main(void)
 {
     /* Default SIGPIPE: a write that raised it would kill the case and fail it. */
-    signal(SIGPIPE, SIG_DFL);
+    CHECK(signal(SIGPIPE, SIG_DFL) != SIG_ERR);
 
     RUN_CASE(test_bad_arguments_and_states);
     RUN_CASE(test_listen_error_keeps_errno);

@@ -546,7 +546,7 @@ static void garbage_once(tlsp_link_side victim, unsigned iter, garbage_stats *st
     uint8_t garbage[2000];
     uint8_t discard[4096];
     size_t n = 1 + (size_t) (rnd() % sizeof(garbage));
-    int framed = (iter / 2) % 2;
+    int framed = (int) ((iter / 2) % 2);
     int err;
     unsigned i;
 

@@ -111,7 +111,7 @@ int mbedtls_platform_set_calloc_free(void *(*calloc_func)(size_t, size_t),
                                             system call behind it) stays out of the image */
 #define MBEDTLS_PLATFORM_MS_TIME_ALT     /* mbedtls_ms_time() = tlsp_port_millis() */
 #include <time.h>
-time_t tlsp_mbedtls_time(time_t *now);
+time_t tlsp_mbedtls_time(time_t *out);
 
 /* ---- Platform: entropy ------------------------------------------------------------- */
 #define MBEDTLS_NO_PLATFORM_ENTROPY      /* no OS to ask */

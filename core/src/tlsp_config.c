@@ -243,7 +243,9 @@ int tlsp_config_set_versions(tlsp_config *cfg, tlsp_version min, tlsp_version ma
 int tlsp_config_set_psk(tlsp_config *cfg, const uint8_t *identity, size_t identity_len,
                         const uint8_t *key, size_t key_len)
 {
+#if defined(MBEDTLS_SSL_HANDSHAKE_WITH_PSK_ENABLED)
     int ret;
+#endif
 
     if (!is_ready(cfg) || identity == NULL || key == NULL || identity_len == 0 ||
         identity_len > MAX_PSK_IDENTITY || key_len == 0 || key_len > MAX_PSK_KEY) {
@@ -262,7 +264,6 @@ int tlsp_config_set_psk(tlsp_config *cfg, const uint8_t *identity, size_t identi
     return 0;
 #else
     /* This mbedTLS config has no PSK key exchange (the Cortex-M ECDHE-ECDSA profile). */
-    (void) ret;
     return TLSP_ERR_CONFIG;
 #endif
 }
@@ -270,7 +271,9 @@ int tlsp_config_set_psk(tlsp_config *cfg, const uint8_t *identity, size_t identi
 int tlsp_config_set_own_cert(tlsp_config *cfg, const uint8_t *chain, size_t chain_len,
                              const uint8_t *key, size_t key_len, const char *password)
 {
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     int ret;
+#endif
 
     if (!is_ready(cfg) || chain == NULL || chain_len == 0 || key == NULL || key_len == 0) {
         return TLSP_ERR_BAD_ARG;
@@ -280,7 +283,6 @@ int tlsp_config_set_own_cert(tlsp_config *cfg, const uint8_t *chain, size_t chai
     }
 #if !defined(MBEDTLS_X509_CRT_PARSE_C)
     /* This mbedTLS config has no certificates (the Cortex-M PSK profile). */
-    (void) ret;
     (void) password;
     return TLSP_ERR_CONFIG;
 #else
@@ -322,16 +324,16 @@ fail:
 
 int tlsp_config_add_ca(tlsp_config *cfg, const uint8_t *ca, size_t ca_len)
 {
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     mbedtls_x509_crt *last;
     int ret;
+#endif
 
     if (!is_ready(cfg) || ca == NULL || ca_len == 0) {
         return TLSP_ERR_BAD_ARG;
     }
 #if !defined(MBEDTLS_X509_CRT_PARSE_C)
     /* This mbedTLS config has no certificates (the Cortex-M PSK profile). */
-    (void) last;
-    (void) ret;
     return TLSP_ERR_CONFIG;
 #else
     /* mbedtls_x509_crt_parse() keeps the certificates it could read even when a later

@@ -67,18 +67,15 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 
 static int setup_connection(tlsp_engine *e)
 {
-    int ret;
-
     mbedtls_ssl_set_bio(&e->ssl, e, bio_send, bio_recv, NULL);
+    /* (Without certificates there is no name to check or send: Cortex-M PSK profile.) */
 #if defined(MBEDTLS_X509_CRT_PARSE_C)
     if (e->cfg->role == TLSP_CLIENT && (e->cfg->flags & TLSP_CFG_HAS_HOSTNAME)) {
-        ret = mbedtls_ssl_set_hostname(&e->ssl, e->cfg->hostname);
+        int ret = mbedtls_ssl_set_hostname(&e->ssl, e->cfg->hostname);
         if (ret != 0) {
             return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSP_ERR_NO_MEMORY : TLSP_ERR_BAD_ARG;
         }
     }
-#else
-    (void) ret;   /* no certificates, so no name to check or send (Cortex-M PSK profile) */
 #endif
     e->state = TLSP_ENG_INIT;
     e->error = 0;

@@ -204,7 +204,9 @@ unsigned tlsp_engine_cert_flags(const tlsp_engine *e)
 
 int tlsp_engine_info(const tlsp_engine *e, tlsp_info *info)
 {
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     const mbedtls_x509_crt *peer;
+#endif
     const char *suite;
 
     if (e == NULL || info == NULL || !(e->state & TLSP_ENG_INIT)) {
@@ -232,9 +234,7 @@ int tlsp_engine_info(const tlsp_engine *e, tlsp_info *info)
                                              &peer->subject) < 0) {
         info->peer_subject[0] = '\0';
     }
-#else
-    (void) peer;   /* no certificates in this mbedTLS config (Cortex-M PSK profile) */
-#endif
+#endif /* MBEDTLS_X509_CRT_PARSE_C (the Cortex-M PSK profile has no certificates) */
     info->handshake_ms = (uint32_t) (e->handshake_end_ms - e->handshake_start_ms);
     info->handshake_bytes_in = e->handshake_bytes_in;
     info->handshake_bytes_out = e->handshake_bytes_out;

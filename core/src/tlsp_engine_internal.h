@@ -17,9 +17,9 @@
 /* Record the first failure (sticky) and return the engine's failure code. */
 int tlsp_engine_fail(tlsp_engine *e, int code, int mbedtls_code);
 
-/* Translate an mbedTLS failure into a TLSP_ERR_* code; also records the peer's alert and
- * the certificate verification flags when they explain the failure. */
-int tlsp_engine_map_error(tlsp_engine *e, int mbedtls_code);
+/* Translate an mbedTLS failure ret into a TLSP_ERR_* code; also records the peer's alert
+ * and the certificate verification flags when they explain the failure. */
+int tlsp_engine_map_error(tlsp_engine *e, int ret);
 
 /* Feed n stream bytes to the record meter. Returns how many records they completed. */
 uint64_t tlsp_record_meter_feed(tlsp_record_meter *m, const uint8_t *data, size_t n);

@@ -24,8 +24,6 @@
 
 #include "ssl_misc.h"   /* mbedTLS's own internal header: struct mbedtls_ssl_handshake_params */
 
-int mbedtls_ssl_flush_output(mbedtls_ssl_context *ssl);
-
 size_t tlsp_mbedtls_output_pending(const mbedtls_ssl_context *ssl)
 {
     return ssl->MBEDTLS_PRIVATE(out_left);

@@ -79,8 +79,8 @@ void tlsp_mbedtls_set_ticket_age_ms(mbedtls_ssl_session *s, int64_t age_ms);
 /* mbedTLS's wall clock (mbedtls_time()): tlsp_port_wall_time(), or 0 (the epoch, so that
  * every certificate is "not yet valid") while the date is unknown. Installed by
  * tlsp_platform_init(); the Cortex-M configs also name it as the initial value
- * (MBEDTLS_PLATFORM_STD_TIME). */
-mbedtls_time_t tlsp_mbedtls_time(mbedtls_time_t *out);
+ * (MBEDTLS_PLATFORM_STD_TIME), and so declare it too: this declaration is for the others. */
+mbedtls_time_t tlsp_mbedtls_time(mbedtls_time_t *out);  /* NOLINT(readability-redundant-declaration) */
 
 /* mbedTLS RNG callback on that generator (p_rng unused). A failure to allocate is reported
  * as MBEDTLS_ERR_SSL_ALLOC_FAILED, not as an entropy failure. */

@@ -190,8 +190,8 @@ static int64_t ticket_age_now(const uint8_t *hdr)
         uint64_t elapsed_s = (uint64_t) now - saved;
         /* Beyond the TLS 1.3 maximum lifetime the ticket is dead anyway; capping keeps the
          * arithmetic far from overflow. */
-        if (elapsed_s > 2u * 604800u) {
-            elapsed_s = 2u * 604800u;
+        if (elapsed_s > UINT64_C(2) * 604800u) {
+            elapsed_s = UINT64_C(2) * 604800u;
         }
         age += (int64_t) elapsed_s * 1000;
     }
@@ -407,8 +407,9 @@ int tlsp_session_load_sealed(tlsp_engine *e, const uint8_t *key, size_t key_len,
 
 #else /* no AES-GCM in this mbedTLS build (the Cortex-M PSK profile) */
 
+/* The stubs keep the public signatures (tlsp_session.h), non-const buffers included. */
 int tlsp_session_save_sealed(tlsp_engine *e, const uint8_t *key, size_t key_len,
-                             uint8_t *buf, size_t buf_len, size_t *out_len)
+                             uint8_t *buf, size_t buf_len, size_t *out_len)  /* NOLINT(readability-non-const-parameter) */
 {
     (void) e;
     (void) key;
@@ -422,7 +423,7 @@ int tlsp_session_save_sealed(tlsp_engine *e, const uint8_t *key, size_t key_len,
 }
 
 int tlsp_session_load_sealed(tlsp_engine *e, const uint8_t *key, size_t key_len,
-                             uint8_t *sealed, size_t len)
+                             uint8_t *sealed, size_t len)  /* NOLINT(readability-non-const-parameter) */
 {
     (void) e;
     (void) key;

@@ -312,8 +312,11 @@ int main(void)
 #else
     uart = mps2_link_init(uart_rx, sizeof(uart_rx), uart_tx, sizeof(uart_tx), &link);
 #endif
-    if (uart == NULL || (ret = tlsp_uart_set_rx_batch(uart, FW_RX_BATCH, FW_RX_IDLE_MS)) != 0) {
+    if (uart == NULL) {
         return fail(FW_FAIL_SETUP, "link", TLSP_ERR_BAD_ARG);
+    }
+    if ((ret = tlsp_uart_set_rx_batch(uart, FW_RX_BATCH, FW_RX_IDLE_MS)) != 0) {
+        return fail(FW_FAIL_SETUP, "link", ret);
     }
 #if defined(FW_LINK)
     if ((ret = link_start(&link)) != 0) {
@@ -409,11 +412,11 @@ int main(void)
                 (unsigned long) heap.peak, (unsigned long) heap_after_config.peak,
                 (unsigned long) heap.arena_high_water, (unsigned long) sizeof(arena));
     mps2_printf("tlspair-fw:   engine+queues    %lu B (engine %lu + net_in %lu + net_out %lu)\n",
-                (unsigned long) (sizeof(engine) + sizeof(net_in) + sizeof(net_out)),
+                (unsigned long) sizeof(engine) + sizeof(net_in) + sizeof(net_out),
                 (unsigned long) sizeof(engine), (unsigned long) sizeof(net_in),
                 (unsigned long) sizeof(net_out));
     mps2_printf("tlspair-fw:   per connection   %lu B (arena peak + engine + queues); config %lu B\n",
-                (unsigned long) (heap.peak + sizeof(engine) + sizeof(net_in) + sizeof(net_out)),
+                (unsigned long) heap.peak + sizeof(engine) + sizeof(net_in) + sizeof(net_out),
                 (unsigned long) sizeof(cfg));
     mps2_printf("tlspair-fw:   uart             rings %lu+%lu B, rx peak %lu B, %lu B in, %lu B out, "
                 "overruns %lu/%lu\n",

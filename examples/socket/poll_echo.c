@@ -249,7 +249,7 @@ int poll_echo_run(tlsp_socket *listener, const poll_echo_opts *opts, poll_echo_s
         for (i = 0; i < sv.max; i++) {
             conn *c = &sv.conns[i];
             fds[2 + i].fd = c->state != CONN_FREE ? c->sock.fd : -1;
-            fds[2 + i].events = c->state != CONN_FREE ? tlsp_socket_poll_events(&c->e) : 0;
+            fds[2 + i].events = (short) (c->state != CONN_FREE ? tlsp_socket_poll_events(&c->e) : 0);
             fds[2 + i].revents = 0;
         }
         fds[0].revents = fds[1].revents = 0;

@@ -92,8 +92,10 @@ int main(int argc, char **argv)
     }
     po.stop_fd = stop_pipe[0];
     po.cfg = &cfg;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    if (signal(SIGINT, on_signal) == SIG_ERR || signal(SIGTERM, on_signal) == SIG_ERR) {
+        perror("signal");
+        return 1;
+    }
     printf("listening on %s port %d\n", o.host, tlsp_socket_local_port(&listener));
     fflush(stdout);
     fprintf(stderr, "at most %u clients at once; Ctrl-C stops\n",

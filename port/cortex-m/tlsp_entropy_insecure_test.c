@@ -57,6 +57,7 @@ int tlsp_board_entropy(uint8_t *buf, size_t len)
         size_t n = len - i < 8 ? len - i : 8;
         size_t k;
 
+        /* cppcheck-suppress knownConditionTrueFalse ; cppcheck 2.10 false positive: n > 0 */
         for (k = 0; k < n; k++) {
             buf[i + k] = (uint8_t) (r >> (8 * k));
         }

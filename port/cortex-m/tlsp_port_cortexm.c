@@ -56,6 +56,7 @@ void tlsp_port_cortexm_tick(void)
     uint32_t lo = millis_lo + 1u;
 
     millis_lo = lo;
+    /* cppcheck-suppress knownConditionTrueFalse ; cppcheck 2.10 misses the wrap after 2^32 ms */
     if (lo == 0u) {
         millis_hi = millis_hi + 1u;
     }

@@ -22,10 +22,6 @@
 /* What the host's mbedTLS library takes from tlspair's platform glue (the host config:
  * its allocator and millisecond clock), which the entropy module's hashing links in.
  * The core's own glue would bring the test port's entropy, which this build replaces. */
-void *tlsp_mbedtls_calloc(size_t count, size_t size);
-void tlsp_mbedtls_free(void *ptr);
-mbedtls_ms_time_t mbedtls_ms_time(void);
-
 mbedtls_ms_time_t mbedtls_ms_time(void)
 {
     return 0;

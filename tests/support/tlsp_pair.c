@@ -84,7 +84,7 @@ int tlsp_pair_start(tlsp_pair *p)
     size_t l = p->opts.link_size;
     uint8_t *b;
 
-    p->buffers = malloc(4 * q + 2 * l);
+    p->buffers = calloc(1, 4 * q + 2 * l);   /* zeroed: tests scan it (test_secrets) */
     if (p->buffers == NULL) {
         return TLSP_ERR_NO_MEMORY;
     }

@@ -94,6 +94,7 @@ int tlsp_socket_local_port(const tlsp_socket *s)
     if (s == NULL || s->fd < 0) {
         return TLSP_ERR_STATE;
     }
+    memset(&addr, 0, sizeof(addr));   /* a family getsockname() did not fill is no port */
     if (getsockname(s->fd, (struct sockaddr *) &addr, &len) != 0) {
         return TLSP_ERR_TRANSPORT;
     }

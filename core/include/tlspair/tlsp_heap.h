@@ -78,6 +78,23 @@ void tlsp_heap_reset_peak(void);
  */
 void tlsp_heap_set_limit(size_t limit);
 
+/** Sees one block mbedTLS frees (size bytes at block): as mbedTLS left it (wiped = 0),
+ *  then after tlspair's wipe (wiped = 1). */
+typedef void (*tlsp_heap_free_observer)(const void *block, size_t size, int wiped, void *ctx);
+
+/**
+ * \brief Watch every block mbedTLS frees, for tests and audits of key hygiene.
+ *
+ * tlspair wipes each block mbedTLS frees, so that no freed memory keeps a secret whatever
+ * mbedTLS did (mbedTLS 3.6 frees a copy of the TLS 1.3 PSK without wiping it). The
+ * observer sees each block twice, before and after that wipe, just before the memory goes
+ * back to the allocator (tests/test_secrets.c).
+ * \param observer  NULL stops watching. It must not allocate through mbedTLS.
+ * \param ctx       passed to observer as it is.
+ * \note Process-wide like the counters, and not thread-safe.
+ */
+void tlsp_heap_observe_frees(tlsp_heap_free_observer observer, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif
