@@ -109,9 +109,9 @@ static void test_linesim_pacing_overrun_and_seeds(void)
     tlsp_linesim_stats first = { 0 };
     tlsp_transport a, b;
     uint8_t got[4096];
-    int run;
+    int pass;
 
-    for (run = 0; run < 2; run++) {
+    for (pass = 0; pass < 2; pass++) {
         tlsp_linesim sim;
         size_t landed = 0;
         int n;
@@ -148,7 +148,7 @@ static void test_linesim_pacing_overrun_and_seeds(void)
                 }
             }
         }
-        if (run == 0) {
+        if (pass == 0) {
             first = *tlsp_linesim_get_stats(&sim, TLSP_LINESIM_A);
             CHECK(first.bits_flipped > 0 && first.bytes_dropped > 0 && first.bytes_inserted > 0 &&
                   first.bytes_duplicated > 0 && first.burst_bytes > 0);

@@ -101,10 +101,10 @@ static void run_with_link(const fault_case *fc)
     printf(" 256 KiB each way in %llu ms; %llu faults on the line, %llu CRC errors, "
            "%llu retransmissions\n",
            (unsigned long long) res.ms, (unsigned long long) faults_seen(&lp),
-           (unsigned long long) (tlsp_link_get_stats(&lp.link[0])->crc_errors +
-                                 tlsp_link_get_stats(&lp.link[1])->crc_errors),
-           (unsigned long long) (tlsp_link_get_stats(&lp.link[0])->retransmissions +
-                                 tlsp_link_get_stats(&lp.link[1])->retransmissions));
+           (unsigned long long) tlsp_link_get_stats(&lp.link[0])->crc_errors +
+               (unsigned long long) tlsp_link_get_stats(&lp.link[1])->crc_errors,
+           (unsigned long long) tlsp_link_get_stats(&lp.link[0])->retransmissions +
+               (unsigned long long) tlsp_link_get_stats(&lp.link[1])->retransmissions);
     tlsp_linepair_free(&lp);
     tlsp_pair_free(p);
 }

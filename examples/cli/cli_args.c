@@ -245,17 +245,37 @@ static const char *take_value(arg_cursor *c)
 static int check_roles(const cli_opts *o)
 {
     if (o->role == TLSP_CLIENT) {
-        if (o->echo) return usage_error("%s is a server option", "--echo");
-        if (o->once) return usage_error("%s is a server option", "--once");
-        if (o->resumption) return usage_error("%s is a server option (clients resume with --sess-in)", "--resumption");
-        if (o->require_client_cert) return usage_error("%s is a server option", "--require-client-cert");
-        if (o->ready_file) return usage_error("%s is a server option", "--ready-file");
+        if (o->echo) {
+            return usage_error("%s is a server option", "--echo");
+        }
+        if (o->once) {
+            return usage_error("%s is a server option", "--once");
+        }
+        if (o->resumption) {
+            return usage_error("%s is a server option (clients resume with --sess-in)", "--resumption");
+        }
+        if (o->require_client_cert) {
+            return usage_error("%s is a server option", "--require-client-cert");
+        }
+        if (o->ready_file) {
+            return usage_error("%s is a server option", "--ready-file");
+        }
     } else {
-        if (o->hostname) return usage_error("%s is a client option", "--hostname");
-        if (o->sess_in) return usage_error("%s is a client option", "--sess-in");
-        if (o->sess_out) return usage_error("%s is a client option", "--sess-out");
-        if (o->sess_key_hex) return usage_error("%s is a client option", "--sess-key");
-        if (o->connect_retry_ms) return usage_error("%s is a client option", "--connect-retry");
+        if (o->hostname) {
+            return usage_error("%s is a client option", "--hostname");
+        }
+        if (o->sess_in) {
+            return usage_error("%s is a client option", "--sess-in");
+        }
+        if (o->sess_out) {
+            return usage_error("%s is a client option", "--sess-out");
+        }
+        if (o->sess_key_hex) {
+            return usage_error("%s is a client option", "--sess-key");
+        }
+        if (o->connect_retry_ms) {
+            return usage_error("%s is a client option", "--connect-retry");
+        }
     }
     return 0;
 }
@@ -387,21 +407,29 @@ int cli_parse_args(int argc, char **argv, cli_opts *o, int *help)
 #define IS(opt) (strcmp(c.name, (opt)) == 0)
         if (IS("--tcp")) {
             VALUE();
-            if ((ret = set_link(o, CLI_LINK_TCP, c.name)) != 0) return ret;
+            if ((ret = set_link(o, CLI_LINK_TCP, c.name)) != 0) {
+                return ret;
+            }
             if (parse_host_port(v, o) != 0) {
                 return usage_error("--tcp wants HOST:PORT, [IPV6]:PORT or :PORT, not \"%s\"", v);
             }
         } else if (IS("--unix")) {
             VALUE();
-            if ((ret = set_link(o, CLI_LINK_UNIX, c.name)) != 0) return ret;
+            if ((ret = set_link(o, CLI_LINK_UNIX, c.name)) != 0) {
+                return ret;
+            }
             o->path = v;
         } else if (IS("--serial")) {
             VALUE();
-            if ((ret = set_link(o, CLI_LINK_SERIAL, c.name)) != 0) return ret;
+            if ((ret = set_link(o, CLI_LINK_SERIAL, c.name)) != 0) {
+                return ret;
+            }
             o->path = v;
         } else if (IS("--baud")) {
             VALUE();
-            if (parse_uint(v, 1, 4000000, &n) != 0) return usage_error("--baud wants a rate such as 115200, not \"%s\"", v);
+            if (parse_uint(v, 1, 4000000, &n) != 0) {
+                return usage_error("--baud wants a rate such as 115200, not \"%s\"", v);
+            }
             o->baud = (uint32_t) n;
         } else if (IS("--rtscts")) {
             o->rtscts = 1;
@@ -437,10 +465,14 @@ int cli_parse_args(int argc, char **argv, cli_opts *o, int *help)
             o->require_client_cert = 1;
         } else if (IS("--timeout")) {
             VALUE();
-            if (parse_seconds(v, &o->timeout_ms, 0) != 0) return usage_error("--timeout wants seconds (> 0), not \"%s\"", v);
+            if (parse_seconds(v, &o->timeout_ms, 0) != 0) {
+                return usage_error("--timeout wants seconds (> 0), not \"%s\"", v);
+            }
         } else if (IS("--record-size")) {
             VALUE();
-            if (parse_uint(v, 64, 16384, &n) != 0) return usage_error("--record-size wants 64..16384, not \"%s\"", v);
+            if (parse_uint(v, 64, 16384, &n) != 0) {
+                return usage_error("--record-size wants 64..16384, not \"%s\"", v);
+            }
             o->record_size = (size_t) n;
         } else if (IS("--echo")) {
             o->echo = 1;
@@ -448,7 +480,9 @@ int cli_parse_args(int argc, char **argv, cli_opts *o, int *help)
             o->once = 1;
         } else if (IS("--connect-retry")) {
             VALUE();
-            if (parse_seconds(v, &o->connect_retry_ms, 1) != 0) return usage_error("--connect-retry wants seconds, not \"%s\"", v);
+            if (parse_seconds(v, &o->connect_retry_ms, 1) != 0) {
+                return usage_error("--connect-retry wants seconds, not \"%s\"", v);
+            }
         } else if (IS("--resumption")) {
             o->resumption = 1;
         } else if (IS("--sess-out")) {

@@ -83,13 +83,15 @@ static int serial_open(cli_link *l, const cli_opts *o, uint32_t retry_ms)
 
 static int unix_address(struct sockaddr_un *addr, const char *path)
 {
+    size_t len = strlen(path);
+
     memset(addr, 0, sizeof(*addr));
     addr->sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof(addr->sun_path)) {
+    if (len >= sizeof(addr->sun_path)) {
         errno = ENAMETOOLONG;
         return -1;
     }
-    strcpy(addr->sun_path, path);
+    memcpy(addr->sun_path, path, len + 1);
     return 0;
 }
 
@@ -294,6 +296,8 @@ static void name_tcp_peer(cli_link *l)
     struct sockaddr_storage ss;
     socklen_t len = sizeof(ss);
     char host[INET6_ADDRSTRLEN] = "?";
+
+    memset(&ss, 0, sizeof(ss));   /* the analyser cannot see getpeername() fill it */
     int port = 0;
 
     if (getpeername(l->conn.fd, (struct sockaddr *) &ss, &len) == 0) {

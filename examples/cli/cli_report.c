@@ -111,7 +111,9 @@ static void describe_cert_flags(char *out, size_t cap, unsigned flags, const cli
                                o->hostname != NULL ? o->hostname : "?");
     }
     ADD(TLSP_CERT_BAD_USAGE, "its key usage forbids this role");
-    ADD(TLSP_CERT_OTHER, "bad signature or key");
+    if ((flags & TLSP_CERT_OTHER) && n < cap) {   /* the last one: n is not needed after */
+        (void) snprintf(out + n, cap - n, "%sbad signature or key", n ? ", " : "");
+    }
 #undef ADD
 }
 

@@ -64,7 +64,7 @@ uint8_t *cli_read_file(const char *path, size_t *len, size_t max_len)
                 errno = EIO;
                 break;
             }
-            fclose(f);
+            (void) fclose(f);   /* read-only: nothing to lose on close */
             buf[n] = '\0';
             *len = n;
             return buf;
@@ -89,7 +89,7 @@ uint8_t *cli_read_file(const char *path, size_t *len, size_t max_len)
         mbedtls_platform_zeroize(buf, cap);
         free(buf);
     }
-    fclose(f);
+    (void) fclose(f);
     return NULL;
 }
 
@@ -197,7 +197,7 @@ static int apply(tlsp_config *cfg, const cli_opts *o)
             return tls_fail(o->tls12_only ? "--tls1.2" : "--tls1.3", ret);
         }
     }
-    if (o->ciphers != NULL && (ret = tlsp_config_set_ciphersuites(cfg, o->ciphers)) != 0) {
+    if (o->ciphers != NULL && tlsp_config_set_ciphersuites(cfg, o->ciphers) != 0) {
         return fail("--ciphers", "an unknown or non-AEAD suite name, or more than 16 names "
                                  "(names as mbedTLS spells them, colon-separated)", CLI_EXIT_USAGE);
     }

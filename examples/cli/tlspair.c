@@ -41,11 +41,12 @@ static void catch_signals(void)
 
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    (void) sigemptyset(&sa.sa_mask);
+    /* Cannot fail with valid arguments (EINVAL is for bad signal numbers only). */
+    (void) sigaction(SIGINT, &sa, NULL);
+    (void) sigaction(SIGTERM, &sa, NULL);
     /* A closed stdout or a vanished peer is an error code, not a silent death. */
-    signal(SIGPIPE, SIG_IGN);
+    (void) signal(SIGPIPE, SIG_IGN);
 }
 
 /* What a failed connection is reported as, and its exit code. */
@@ -184,8 +185,8 @@ int main(int argc, char **argv)
         /* Stopped by a signal: everything is cleaned up; die of it as expected. */
         int sig = cli_stop_signal;
 
-        signal(sig, SIG_DFL);
-        raise(sig);
+        (void) signal(sig, SIG_DFL);
+        (void) raise(sig);   /* if it returns, the exit status says the same */
         return 128 + sig;
     }
     return ret;

@@ -189,6 +189,7 @@ static int flip_send(void *ctx, const uint8_t *buf, size_t len)
     int ret;
 
     (void) ctx;
+    /* cppcheck-suppress knownConditionTrueFalse ; cppcheck 2.10 false positive on n = a < sizeof b ? a : sizeof b */
     for (i = 0; i < n; i++) {
         tmp[i] = (uint8_t) (buf[i] ^ (flips_at(line_bytes_out + (uint32_t) i) ? 0x10u : 0u));
     }
@@ -442,7 +443,7 @@ int main(void)
                     (unsigned long long) ls->bytes_accepted, (unsigned long long) ls->bytes_delivered);
         mps2_printf("tlspair-fw:   link RAM         %lu B (memory %lu + struct %lu; payload %u, "
                     "windows %u/%u)\n",
-                    (unsigned long) (sizeof(link_mem) + sizeof(fw_link)),
+                    (unsigned long) sizeof(link_mem) + (unsigned long) sizeof(fw_link),
                     (unsigned long) sizeof(link_mem), (unsigned long) sizeof(fw_link),
                     FW_LINK_PAYLOAD, FW_LINK_WINDOW, FW_LINK_WINDOW);
 #if defined(FW_LINK_FLIP_EVERY)

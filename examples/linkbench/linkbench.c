@@ -321,7 +321,7 @@ static int run_goodput(size_t record, double ber, int with_link, uint16_t payloa
     }
     if (ret == 0) {
         double secs = (double) (tlsp_port_millis() - t0) / 1000.0;
-        *pct = 100.0 * (double) bytes / (secs * LINE_BYTES_PER_S);
+        *pct = 100.0 * (double) bytes / (secs * ((double) BAUD / 10.0));   /* 8N1: 10 bits a byte */
     }
     line_close(&ln);
     tlsp_engine_free(&c);
