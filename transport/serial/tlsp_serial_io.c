@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include "tlspair/tlsp_serial.h"
 
+#include "tlsp_fd_wait.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -71,32 +73,11 @@ static int serial_recv(void *ctx, uint8_t *buf, size_t len)
 static int serial_wait(void *ctx, unsigned events, uint32_t timeout_ms)
 {
     tlsp_serial *port = ctx;
-    struct pollfd p = { port->fd, 0, 0 };
-    unsigned ready = 0;
-    int n;
+    int n = tlsp_fd_wait(port->fd, events, timeout_ms);
 
-    if (events & TLSP_IO_READABLE) {
-        p.events |= POLLIN;
-    }
-    if (events & TLSP_IO_WRITABLE) {
-        p.events |= POLLOUT;
-    }
-    n = poll(&p, 1, timeout_ms > INT_MAX ? INT_MAX : (int) timeout_ms);
-    if (n < 0) {
-        return errno == EINTR ? 0 : TLSP_ERR_TRANSPORT;   /* EINTR: a spurious wake-up */
-    }
-    if (p.revents & POLLNVAL) {
-        return TLSP_ERR_TRANSPORT;   /* the fd was closed under the port */
-    }
-    /* A hang-up or an error makes both directions "ready": the next recv() reports end of
-     * input, the next send() the failure, instead of the caller sleeping on. */
-    if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
-        ready |= TLSP_IO_READABLE & events;
-    }
-    if (p.revents & (POLLOUT | POLLHUP | POLLERR)) {
-        ready |= TLSP_IO_WRITABLE & events;
-    }
-    return (int) ready;
+    /* A hang-up makes both directions ready (tlsp_fd_wait): the next recv() reports end
+     * of input, the next send() the failure. EBADF: the fd was closed under the port. */
+    return n < 0 ? TLSP_ERR_TRANSPORT : n;
 }
 
 void tlsp_serial_transport(tlsp_serial *port, tlsp_transport *t)

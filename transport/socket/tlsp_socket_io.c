@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "tlsp_socket_internal.h"
+#include "tlsp_fd_wait.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -98,8 +99,6 @@ static int socket_recv(void *ctx, uint8_t *buf, size_t len)
 static int socket_wait(void *ctx, unsigned events, uint32_t timeout_ms)
 {
     tlsp_socket *s = ctx;
-    struct pollfd p;
-    unsigned ready = 0;
     int n;
 
     if (s->failed || s->fd < 0) {
@@ -110,30 +109,9 @@ static int socket_wait(void *ctx, unsigned events, uint32_t timeout_ms)
     if (s->eof && (events & TLSP_IO_READABLE)) {
         return TLSP_IO_READABLE;
     }
-    p.fd = s->fd;
-    p.events = 0;
-    p.revents = 0;
-    if (events & TLSP_IO_READABLE) {
-        p.events |= POLLIN;
-    }
-    if (events & TLSP_IO_WRITABLE) {
-        p.events |= POLLOUT;
-    }
-    n = poll(&p, 1, timeout_ms > INT_MAX ? INT_MAX : (int) timeout_ms);
-    if (n < 0) {
-        return errno == EINTR ? 0 : broken(s, errno);   /* EINTR: a spurious wake-up */
-    }
-    if (p.revents & POLLNVAL) {
-        return broken(s, EBADF);
-    }
     /* Errors and hang-ups wake both directions: the next send or recv reports them. */
-    if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
-        ready |= TLSP_IO_READABLE & events;
-    }
-    if (p.revents & (POLLOUT | POLLHUP | POLLERR)) {
-        ready |= TLSP_IO_WRITABLE & events;
-    }
-    return (int) ready;
+    n = tlsp_fd_wait(s->fd, events, timeout_ms);
+    return n < 0 ? broken(s, errno) : n;
 }
 
 void tlsp_socket_transport(tlsp_socket *s, tlsp_transport *t)
