@@ -188,22 +188,37 @@ typedef struct peer_ctx {
     tlsp_linepair *lp;
     tlsp_engine *server;
     size_t echoed;
+    uint8_t pending[1024];   /* read from the client, not yet taken by tlsp_write() */
+    size_t pending_len;
 } peer_ctx;
 
 static void run_server(peer_ctx *pc)
 {
-    uint8_t buf[1024];
     int progress = 1;
 
     while (progress) {
         int n;
         progress = 0;
         (void) tlsp_drive_step(pc->server, &pc->lp->up[1], &progress);
-        /* Echo what arrives (tlsp_write takes it all: the queue has room for it). */
-        while ((n = tlsp_read(pc->server, buf, sizeof(buf))) > 0) {
-            if (tlsp_write(pc->server, buf, (size_t) n) == n) {
+        /* Echo what arrives. tlsp_write() may take only part (net_out full while the
+         * link's window is): keep the rest and read nothing new until it is gone. */
+        for (;;) {
+            if (pc->pending_len > 0) {
+                n = tlsp_write(pc->server, pc->pending, pc->pending_len);
+                if (n <= 0) {
+                    break;
+                }
                 pc->echoed += (size_t) n;
+                pc->pending_len -= (size_t) n;
+                memmove(pc->pending, pc->pending + n, pc->pending_len);
+                progress = 1;
+                continue;
             }
+            n = tlsp_read(pc->server, pc->pending, sizeof(pc->pending));
+            if (n <= 0) {
+                break;
+            }
+            pc->pending_len = (size_t) n;
             progress = 1;
         }
     }
@@ -253,6 +268,7 @@ static void test_drive_api_over_link(void)
     pc.lp = &lp;
     pc.server = &p->server;
     pc.echoed = 0;
+    pc.pending_len = 0;
     tlsp_linesim_set_clock(&lp.sim, advance_with_server, &pc);
     for (i = 0; i < sizeof(out); i++) {
         out[i] = tlsp_pair_data_byte(9, i);
