@@ -23,6 +23,11 @@ static tlsp_link_config small_config(void)
     tlsp_link_config c;
 
     tlsp_link_config_init(&c, BAUD);
+    /* The frame and window counts below are worked out for 256-byte frames and windows
+     * of 8, not for whatever the defaults are. */
+    c.frame_payload = 256;
+    c.tx_window = 8;
+    c.rx_window = 8;
     return c;
 }
 
@@ -193,9 +198,15 @@ static void test_config_and_memory(void)
     tlsp_link l;
     tlsp_linesim sim;
     uint8_t *mem;
+    tlsp_link_config d;
     size_t need = tlsp_link_memory_size(&c);
 
     CHECK_EQ(need, TLSP_LINK_MEMORY_SIZE(256, 8, 8));
+    tlsp_link_config_init(&d, BAUD);   /* the documented defaults */
+    CHECK_EQ(d.frame_payload, 384);
+    CHECK_EQ(d.tx_window, 6);
+    CHECK_EQ(d.rx_window, 6);
+    CHECK_EQ(tlsp_link_memory_size(&d), TLSP_LINK_MEMORY_SIZE(384, 6, 6));
     CHECK_EQ(sizeof(tlsp_link_tx_slot), 16);
     REQUIRE_EQ(tlsp_linesim_init(&sim, BAUD, 64, 64, 1), 0);
     tlsp_linesim_transport(&sim, TLSP_LINESIM_A, &raw);

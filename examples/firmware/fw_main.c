@@ -89,8 +89,9 @@
 #endif
 
 #if defined(FW_LINK)
-/* Link frames: 256-byte payloads, 4 frames in flight each way (docs/link.md: the window
- * covers the round trip of the emulated line). The UART rx ring must hold a full window
+/* Link frames: 256-byte payloads, 8 frames in flight each way, not the 384 x 6 defaults:
+ * the fault-injection case flips one bit in every 1500 bytes, and smaller frames lose less
+ * to each flip (docs/link.md, "Why 384-byte frames by default"). The UART rx ring must hold a full window
  * of the peer's frames, since a byte the ring cannot take is fatal for the UART transport. */
 #define FW_LINK_PAYLOAD 256u
 #define FW_LINK_WINDOW  8u

@@ -265,8 +265,8 @@ static int run_handshake(const hs_case *hc, int with_link, uint64_t *ms, uint64_
 
 /* One-way bulk transfer client -> server; goodput in % of the line rate, or a negative
  * TLSP code when TLS failed. */
-static int run_goodput(size_t record, double ber, int with_link, uint16_t payload, size_t bytes,
-                       double *pct)
+static int run_goodput(size_t record, double ber, int with_link, uint16_t payload,
+                       uint8_t window, size_t bytes, double *pct)
 {
     tlsp_config ccfg, scfg;
     tlsp_engine c, s;
@@ -285,6 +285,8 @@ static int run_goodput(size_t record, double ber, int with_link, uint16_t payloa
     f.bit_error_rate = ber;
     tlsp_link_config_init(&lc, BAUD);
     lc.frame_payload = payload;
+    lc.tx_window = window;
+    lc.rx_window = window;
     if (make_config(&ccfg, TLSP_CLIENT, TLSP_TLS1_3, AUTH_PSK, 0, record) != 0 ||
         make_config(&scfg, TLSP_SERVER, TLSP_TLS1_3, AUTH_PSK, 0, record) != 0 ||
         tlsp_engine_init(&c, &ccfg, bufs[0], QUEUE, bufs[1], QUEUE) != 0 ||
@@ -379,17 +381,18 @@ int main(int argc, char **argv)
     }
 
     printf("\nGoodput, %zu KiB one way, TLS 1.3 PSK AES-128-GCM, %% of the line rate\n"
-           "(targets: clean >= 93%%, BER 1e-5 >= 85%%; link: 256 B to 1 KiB frames, window 8):\n",
+           "(targets: clean >= 93%%, BER 1e-5 >= 85%%; link: frame payload x window in frames):\n",
            bytes / 1024u);
-    printf("  %-8s %-22s", "BER", "path");
+    printf("  %-8s %-26s", "BER", "path");
     for (j = 0; j < sizeof(records) / sizeof(records[0]); j++) {
         printf(" %7zu B", records[j]);
     }
     printf("\n");
     for (i = 0; i < sizeof(bers) / sizeof(bers[0]); i++) {
-        static const struct { const char *name; int link; uint16_t payload; } paths[] = {
-            { "raw TLS", 0, 0 }, { "link, 256 B frames", 1, 256 }, { "link, 512 B frames", 1, 512 },
-            { "link, 1 KiB frames", 1, 1024 },
+        static const struct { const char *name; int link; uint16_t payload; uint8_t window; } paths[] = {
+            { "raw TLS", 0, 0, 0 }, { "link, 256 B x 8", 1, 256, 8 },
+            { "link, 384 B x 6 (default)", 1, 384, 6 }, { "link, 512 B x 8", 1, 512, 8 },
+            { "link, 1 KiB x 8", 1, 1024, 8 },
         };
         for (k = 0; k < sizeof(paths) / sizeof(paths[0]); k++) {
             char label[16];
@@ -398,10 +401,11 @@ int main(int argc, char **argv)
             } else {
                 snprintf(label, sizeof(label), "%.0e", bers[i]);
             }
-            printf("  %-8s %-22s", label, paths[k].name);
+            printf("  %-8s %-26s", label, paths[k].name);
             for (j = 0; j < sizeof(records) / sizeof(records[0]); j++) {
                 double pct = 0.0;
                 int ret = run_goodput(records[j], bers[i], paths[k].link, paths[k].payload,
+                                      paths[k].window,
                                       bytes, &pct);
                 if (ret == 0) {
                     printf(" %8.1f%%", pct);

@@ -8,7 +8,7 @@
  * transport that is a reliable, in-order, exactly-once byte stream. tlsp_drive_* and the
  * engine use the upper transport like any other:
  *
- *   static uint8_t link_mem[TLSP_LINK_MEMORY_SIZE(256, 8, 8)];
+ *   static uint8_t link_mem[TLSP_LINK_MEMORY_SIZE(384, 6, 6)];
  *   tlsp_link_config lc;
  *   tlsp_link_config_init(&lc, 115200);            // defaults for this line rate
  *   tlsp_link_init(&link, &lc, &uart, link_mem, sizeof link_mem);
@@ -196,11 +196,11 @@ typedef struct tlsp_link {
 } tlsp_link;
 
 /**
- * \brief Defaults for a line rate: 256-byte payloads, windows of 8, timers derived.
+ * \brief Defaults for a line rate: 384-byte payloads, windows of 6, timers derived.
  *
  * Timers left at 0 are derived by tlsp_link_init() from baud and frame_payload (so
  * they follow later changes to those): retransmission timeout = twice the line time of
- * four full frames, plus 20 ms (P = 256 at 115200 baud: 211 ms); backoff ceiling 4 times
+ * four full frames, plus 20 ms (P = 384 at 115200 baud: 298 ms); backoff ceiling 4 times
  * that, capped at 5 s; dead link after 8 ceilings, at least 10 s.
  * \param baud  line rate in bit/s (8N1: baud/10 bytes per second); 0 is taken as 115200.
  */
