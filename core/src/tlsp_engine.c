@@ -53,11 +53,6 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
         return MBEDTLS_ERR_SSL_WANT_READ;
     }
     e->state &= ~TLSP_ENG_NEED_INPUT;
-    /* Only the read deadline uses this stamp; a clock read per receive call (two per
-     * record) is measurable in bulk transfers, so skip it when there is no deadline. */
-    if (e->cfg->read_timeout_ms != 0) {
-        e->last_input_ms = tlsp_port_millis();
-    }
     e->counters.bytes_in += n;
     e->counters.records_in += tlsp_record_meter_feed(&e->meter_in, buf, n);
     return (int) n;
@@ -85,7 +80,7 @@ static int setup_connection(tlsp_engine *e)
     e->handshake_start_ms = 0;
     e->handshake_end_ms = 0;
     e->read_wait_start_ms = 0;
-    e->last_input_ms = 0;
+    e->records_at_app_progress = 0;
     e->handshake_bytes_in = 0;
     e->handshake_bytes_out = 0;
     memset(&e->counters, 0, sizeof(e->counters));
@@ -305,6 +300,16 @@ static int progress_or_fail(tlsp_engine *e, int ret)
         (void) mbedtls_ssl_send_alert_message(&e->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
                                               MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW);
     }
+    if ((ret == MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE || ret == MBEDTLS_ERR_SSL_INVALID_RECORD) &&
+        (e->state & TLSP_ENG_HANDSHAKE_DONE) && e->error == 0 &&
+        tlsp_mbedtls_output_pending(&e->ssl) == 0) {
+        /* After the handshake mbedTLS fails on these silently (a TLS 1.3 KeyUpdate or
+         * renegotiation attempt, an unknown record type): the peer must still learn
+         * why (RFC 8446 6.2, RFC 5246 7.2.2). A warning mbedTLS sent earlier (refused
+         * renegotiation) does not stand in for it, hence no last_sent_was_alert check. */
+        (void) mbedtls_ssl_send_alert_message(&e->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+                                              MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE);
+    }
     return tlsp_engine_fail(e, code, ret);
 }
 
@@ -318,11 +323,13 @@ static int check_deadlines(tlsp_engine *e)
             tlsp_port_millis() - e->handshake_start_ms >= cfg->handshake_timeout_ms) {
             return tlsp_engine_fail(e, TLSP_ERR_TIMEOUT, 0);
         }
-    } else if (cfg->read_timeout_ms != 0 && e->read_wait_start_ms != 0) {
-        uint64_t now = tlsp_port_millis();
-        uint64_t since = e->read_wait_start_ms > e->last_input_ms ? e->read_wait_start_ms
-                                                                   : e->last_input_ms;
-        if (now - since >= cfg->read_timeout_ms) {
+    } else if (cfg->read_timeout_ms != 0 && e->read_wait_start_ms != 0 &&
+               mbedtls_ssl_get_bytes_avail(&e->ssl) == 0) {
+        /* Counted from the start of the wait, not from the last byte that arrived: a
+         * peer that keeps sending records without application data (alerts, tickets,
+         * empty records, ChangeCipherSpec) must not hold a read open forever. Data
+         * decrypted and waiting for the application stops the clock. */
+        if (tlsp_port_millis() - e->read_wait_start_ms >= cfg->read_timeout_ms) {
             return tlsp_engine_fail(e, TLSP_ERR_TIMEOUT, 0);
         }
     }
@@ -388,6 +395,7 @@ static void handshake_completed(tlsp_engine *e)
     e->handshake_end_ms = tlsp_port_millis();
     e->handshake_bytes_in = e->counters.bytes_in;
     e->handshake_bytes_out = e->counters.bytes_out;
+    e->records_at_app_progress = e->counters.records_in;
 }
 
 /* mbedtls_ssl_handshake() is exactly this loop. Stepping it here lets the engine note
@@ -499,6 +507,43 @@ static int mbedtls_read_all_held(tlsp_engine *e, unsigned char *buf, size_t len)
     return ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET ? MBEDTLS_ERR_SSL_WANT_READ : ret;
 }
 
+/* ---- Bound on records without application data (docs/SECURITY.md, "Resource bounds") --
+ * mbedTLS 3.6 accepts some records without limit after the handshake: warning alerts
+ * (ssl_msg.c, "Silently ignore: fetch new message"), TLS 1.3 ChangeCipherSpec (ignored at
+ * any time), TLS 1.2 HelloRequests and ClientHellos (each refused with a no_renegotiation
+ * warning) and TLS 1.3 NewSessionTickets. Its only count is of consecutive empty records
+ * (ssl->nb_zero, at most 3, and any non-empty record resets it). So the engine counts
+ * complete records since the application last had data and fails the connection, with an
+ * unexpected_message alert as OpenSSL does for its own limits, past this many. */
+#define MAX_RECORDS_WITHOUT_APP_DATA 32u
+
+/* Call after mbedtls_read_all_held() returned ret. Records the failure (sticky) and
+ * returns it; data read in the same call is still the application's to take. */
+static int check_records_without_app_data(tlsp_engine *e, int ret)
+{
+    uint64_t junk = e->counters.records_in - e->records_at_app_progress;
+
+    if (ret < 0 && ret != MBEDTLS_ERR_SSL_WANT_READ) {
+        return 0; /* mbedTLS's own failure explains this better */
+    }
+    if (ret > 0 || mbedtls_ssl_get_bytes_avail(&e->ssl) != 0) {
+        /* The last record fetched holds the data; only those before it were junk. */
+        if (junk > 0) {
+            junk--;
+        }
+        e->records_at_app_progress = e->counters.records_in;
+    }
+    if (junk <= MAX_RECORDS_WITHOUT_APP_DATA || e->error != 0) {
+        return 0;
+    }
+    if (tlsp_mbedtls_output_pending(&e->ssl) == 0) {
+        (void) mbedtls_ssl_send_alert_message(&e->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+                                              MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE);
+    }
+    return tlsp_engine_fail(e, TLSP_ERR_BAD_RECORD, MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE);
+}
+/* ---- End of the bound on records without application data ------------------------------ */
+
 int tlsp_read(tlsp_engine *e, uint8_t *buf, size_t len)
 {
     int ret = check_engine(e);
@@ -519,6 +564,9 @@ int tlsp_read(tlsp_engine *e, uint8_t *buf, size_t len)
         len = INT_MAX;
     }
     ret = mbedtls_read_all_held(e, buf, len);
+    if (check_records_without_app_data(e, ret) != 0 && ret <= 0) {
+        return e->error;
+    }
     if (ret > 0) {
         e->read_wait_start_ms = 0;
         e->counters.app_bytes_in += (uint64_t) ret;
@@ -560,6 +608,9 @@ static int process_input(tlsp_engine *e)
         return 0;
     }
     ret = mbedtls_read_all_held(e, &unused, 0);
+    if (check_records_without_app_data(e, ret) != 0) {
+        return e->error;
+    }
     if (ret == 0) {
         /* Either an application record is now buffered, or the input ended. */
         if (mbedtls_ssl_get_bytes_avail(&e->ssl) != 0) {

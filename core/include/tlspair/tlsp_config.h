@@ -187,8 +187,13 @@ int tlsp_config_set_record_size(tlsp_config *cfg, size_t size);
 /**
  * \brief Deadlines, measured on the port's monotonic clock.
  * \param handshake_ms  whole handshake, from the first tlsp_handshake() call; 0 = none.
- * \param read_ms       longest wait for peer bytes while tlsp_read() has nothing to
- *                      return; 0 = none.
+ * \param read_ms       longest time tlsp_read() goes without application data to
+ *                      return, counted from its first call that found none; 0 = none.
+ *                      Peer records that carry no application data (alerts, tickets,
+ *                      empty records, ChangeCipherSpec) do not restart it, so a peer
+ *                      cannot hold a read open with them; decrypted data waiting for the
+ *                      application stops it. On a slow medium make it longer than one
+ *                      full record (the peer's record size) takes to arrive.
  * \return 0 or TLSP_ERR_BAD_ARG.
  */
 int tlsp_config_set_timeouts(tlsp_config *cfg, uint32_t handshake_ms, uint32_t read_ms);

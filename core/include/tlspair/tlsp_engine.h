@@ -103,7 +103,7 @@ typedef struct tlsp_engine {
     uint64_t handshake_start_ms;
     uint64_t handshake_end_ms;
     uint64_t read_wait_start_ms;    /* when tlsp_read() began waiting, 0 = not waiting */
-    uint64_t last_input_ms;         /* when net input last arrived */
+    uint64_t records_at_app_progress; /* counters.records_in when the app last had data */
     uint64_t handshake_bytes_in, handshake_bytes_out;
     tlsp_counters counters;
     tlsp_record_meter meter_in, meter_out;
@@ -217,7 +217,7 @@ int tlsp_handshake(tlsp_engine *e);
  *         TLSP_WANT_READ / TLSP_WANT_WRITE: nothing available yet (see tlsp_handshake());
  *         TLSP_ERR_CLOSED: the peer closed cleanly and everything it sent was read;
  *         TLSP_ERR_TRUNCATED: the transport ended without close_notify (sticky);
- *         TLSP_ERR_TIMEOUT: the read deadline passed with no peer bytes (sticky);
+ *         TLSP_ERR_TIMEOUT: the read deadline passed with no application data (sticky);
  *         TLSP_ERR_STATE before the handshake completed (not sticky);
  *         another failure (sticky). Never returns 0.
  * \note Also processes post-handshake messages (session tickets, alerts) on the way.
