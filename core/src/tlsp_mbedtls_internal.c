@@ -20,6 +20,8 @@
  * under their plain names: so must this file, before anything includes mbedtls/ssl.h. */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
+#include <string.h>
+
 #include "tlsp_platform.h"
 
 #include "ssl_misc.h"   /* mbedTLS's own internal header: struct mbedtls_ssl_handshake_params */
@@ -118,6 +120,21 @@ int tlsp_mbedtls_session_fits_config(const mbedtls_ssl_session *s, const mbedtls
     mbedtls_ssl_protocol_version v = s->MBEDTLS_PRIVATE(tls_version);
 
     return v >= conf->MBEDTLS_PRIVATE(min_tls_version) && v <= conf->MBEDTLS_PRIVATE(max_tls_version);
+}
+
+int tlsp_mbedtls_session_hostname_ok(const mbedtls_ssl_session *s)
+{
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS) && \
+    defined(MBEDTLS_SSL_SERVER_NAME_INDICATION) && defined(MBEDTLS_SSL_CLI_C)
+    const char *name = s->MBEDTLS_PRIVATE(hostname);
+
+    if (name != NULL) {
+        return memchr(name, '\0', tlsp_mbedtls_block_size(name)) != NULL;
+    }
+#else
+    (void) s;
+#endif
+    return 1;
 }
 
 int tlsp_mbedtls_session_has_ticket(const mbedtls_ssl_session *s)

@@ -131,6 +131,11 @@ void *tlsp_mbedtls_calloc(size_t count, size_t size)
     return block + 1;
 }
 
+size_t tlsp_mbedtls_block_size(const void *ptr)
+{
+    return ((const block_header *) ptr - 1)->size;
+}
+
 void tlsp_mbedtls_free(void *ptr)
 {
     block_header *block;

@@ -67,6 +67,16 @@ int tlsp_mbedtls_session_is_tls13(const mbedtls_ssl_session *s);
  * otherwise offer it anyway and steer the handshake to a version the caller excluded. */
 int tlsp_mbedtls_session_fits_config(const mbedtls_ssl_session *s, const mbedtls_ssl_config *conf);
 
+/* 1 if a loaded session's hostname (TLS 1.3 client sessions) is absent or a string that
+ * ends inside its heap block. mbedTLS 3.6's session loader copies the saved name without
+ * checking for the NUL the saver wrote (Mbed-TLS/mbedtls#10682), and
+ * mbedtls_ssl_set_session() then runs strlen() on it: a corrupt plain blob would read past
+ * the block. */
+int tlsp_mbedtls_session_hostname_ok(const mbedtls_ssl_session *s);
+
+/* Usable bytes of a block from tlsp_mbedtls_calloc() (mbedTLS allocates through it). */
+size_t tlsp_mbedtls_block_size(const void *ptr);
+
 /* 1 if the session holds a ticket from the server (a client's session). */
 int tlsp_mbedtls_session_has_ticket(const mbedtls_ssl_session *s);
 

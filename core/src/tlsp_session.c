@@ -223,7 +223,8 @@ int tlsp_session_load(tlsp_engine *e, const uint8_t *buf, size_t len)
     }
     mbedtls_ssl_session_init(&s);
     ret = mbedtls_ssl_session_load(&s, buf + PLAIN_HEADER, len - PLAIN_HEADER);
-    if (ret == 0 && !tlsp_mbedtls_session_fits_config(&s, &e->cfg->ssl)) {
+    if (ret == 0 && (!tlsp_mbedtls_session_fits_config(&s, &e->cfg->ssl) ||
+                     !tlsp_mbedtls_session_hostname_ok(&s))) {
         ret = MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
     }
     if (ret == 0) {
