@@ -11,7 +11,12 @@
 #      firmware built first);
 #   4. static analysis of tlspair's own code, host and Cortex-M builds, with clang-tidy
 #      and cppcheck (scripts/static-analysis.sh): any finding fails;
-#   5. the host suites once more, every test program (and the example programs the
+#   5. every libFuzzer target (tests/fuzz: engine client and server, saved sessions,
+#      config parsing, the link layer and its framing, the CLI's argument parser) for
+#      60 s each from the committed seed corpus, built with clang, ASan and UBSan
+#      (scripts/fuzz.sh --ci; TLSP_FUZZ_SECONDS changes the time): any crash, leak,
+#      hang or out-of-memory fails;
+#   6. the host suites once more, every test program (and the example programs the
 #      test scripts start) under valgrind memcheck, the host-valgrind presets: any memory
 #      error or definite leak fails. QEMU runs as it is in the host <-> board cases; the
 #      benchmark's smoke run is left out (see CMakePresets.json).
@@ -27,9 +32,10 @@ MBEDTLS_ARG=(${TLSP_MBEDTLS_DIR:+-DTLSP_MBEDTLS_DIR="$TLSP_MBEDTLS_DIR"})
 
 # The firmware needs the Arm cross compiler with newlib and QEMU to run it; the serial
 # examples link two pseudo-terminals with socat; the interop tests talk to OpenSSL's and
-# GnuTLS's command-line tools; then the analysers and valgrind.
+# GnuTLS's command-line tools; the capture tests dissect pcaps with tshark; then the
+# analysers, clang with libFuzzer, and valgrind.
 "$ROOT/scripts/install-deps.sh" gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm socat \
-    openssl gnutls-bin clang-tidy cppcheck valgrind
+    openssl gnutls-bin tshark clang-tidy cppcheck clang libclang-rt-14-dev valgrind
 cd "$ROOT"  # presets are read from the current directory
 
 run_suite() {
@@ -49,4 +55,5 @@ scripts/size-report.sh --jobs "$JOBS"
 run_suite host-debug
 run_suite host-asan
 scripts/static-analysis.sh --jobs "$JOBS"
+scripts/fuzz.sh --ci
 run_suite host-valgrind
