@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: install what is missing, then build and run every ctest suite:
-#   1. the MPS2 firmware in QEMU (three cross builds: one per mbedTLS profile, and the
-#      TLS 1.2-only PSK build without PSA; two boards over their wired UARTs);
+#   1. the MPS2 firmware in QEMU (four cross builds: one per mbedTLS profile, the
+#      TLS 1.2-only PSK build without PSA, and the test-only capture build whose boards
+#      stream a pcap and key log over their consoles; two boards over their wired UARTs);
 #   2. the library for every Cortex-M CPU preset (cortex-m0plus, -m3, -m4f, -m33, -m7),
 #      each with both mbedTLS profiles, through scripts/size-report.sh: all must build
 #      (tlspair's warnings are errors), and the log gets their code sizes and the
@@ -27,9 +28,10 @@ MBEDTLS_ARG=(${TLSP_MBEDTLS_DIR:+-DTLSP_MBEDTLS_DIR="$TLSP_MBEDTLS_DIR"})
 
 # The firmware needs the Arm cross compiler with newlib and QEMU to run it; the serial
 # examples link two pseudo-terminals with socat; the interop tests talk to OpenSSL's and
-# GnuTLS's command-line tools; then the analysers and valgrind.
+# GnuTLS's command-line tools; tshark dissects and decrypts the capture tests' pcap files;
+# then the analysers and valgrind.
 "$ROOT/scripts/install-deps.sh" gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm socat \
-    openssl gnutls-bin clang-tidy cppcheck valgrind
+    openssl gnutls-bin tshark clang-tidy cppcheck valgrind
 cd "$ROOT"  # presets are read from the current directory
 
 run_suite() {
@@ -44,6 +46,7 @@ run_suite() {
 run_suite mps2-an386-ecdsa
 run_suite mps2-an386-psk
 run_suite mps2-an386-psk-tls12   # TLS 1.2 only: no PSA, tlspair's own DRBG
+run_suite mps2-an386-ecdsa-capture   # console capture + key log images (docs/capture.md)
 echo "== Cortex-M CPU presets x mbedTLS profiles: build, sizes" >&2
 scripts/size-report.sh --jobs "$JOBS"
 run_suite host-debug
