@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: install what is missing, then build and run every ctest suite:
-#   1. the MPS2 firmware in QEMU (three cross builds: one per mbedTLS profile, and the
-#      TLS 1.2-only PSK build without PSA; two boards over their wired UARTs);
+#   1. the MPS2 firmware in QEMU (four cross builds: one per mbedTLS profile, the
+#      TLS 1.2-only PSK build without PSA, and the test-only capture build whose boards
+#      stream a pcap and key log over their consoles; two boards over their wired UARTs);
 #   2. the library for every Cortex-M CPU preset (cortex-m0plus, -m3, -m4f, -m33, -m7),
 #      each with both mbedTLS profiles, through scripts/size-report.sh: all must build
 #      (tlspair's warnings are errors), and the log gets their code sizes and the
@@ -32,7 +33,7 @@ MBEDTLS_ARG=(${TLSP_MBEDTLS_DIR:+-DTLSP_MBEDTLS_DIR="$TLSP_MBEDTLS_DIR"})
 
 # The firmware needs the Arm cross compiler with newlib and QEMU to run it; the serial
 # examples link two pseudo-terminals with socat; the interop tests talk to OpenSSL's and
-# GnuTLS's command-line tools; the capture tests dissect pcaps with tshark; then the
+# GnuTLS's command-line tools; tshark dissects and decrypts the capture tests' pcap files; then the
 # analysers, clang with libFuzzer, and valgrind.
 "$ROOT/scripts/install-deps.sh" gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm socat \
     openssl gnutls-bin tshark clang-tidy cppcheck clang libclang-rt-14-dev valgrind
@@ -50,6 +51,7 @@ run_suite() {
 run_suite mps2-an386-ecdsa
 run_suite mps2-an386-psk
 run_suite mps2-an386-psk-tls12   # TLS 1.2 only: no PSA, tlspair's own DRBG
+run_suite mps2-an386-ecdsa-capture   # console capture + key log images (docs/capture.md)
 echo "== Cortex-M CPU presets x mbedTLS profiles: build, sizes" >&2
 scripts/size-report.sh --jobs "$JOBS"
 run_suite host-debug

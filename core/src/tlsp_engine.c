@@ -196,12 +196,15 @@ int tlsp_net_out_consume(tlsp_engine *e, size_t n)
     if (e == NULL || !(e->state & TLSP_ENG_INIT) || n > tlsp_queue_used(&e->net_out)) {
         return TLSP_ERR_BAD_ARG;
     }
+    TLSP_CAPTURE_TAP_QUEUE_HEAD(e, TLSP_CAPTURE_OUT, &e->net_out, n);   /* tlsp_capture.h */
     tlsp_queue_consume(&e->net_out, n);
     return 0;
 }
 
 int tlsp_net_out_drain(tlsp_engine *e, uint8_t *buf, size_t len)
 {
+    size_t n;
+
     if (e == NULL || !(e->state & TLSP_ENG_INIT) || buf == NULL) {
         return TLSP_ERR_BAD_ARG;
     }
@@ -209,7 +212,9 @@ int tlsp_net_out_drain(tlsp_engine *e, uint8_t *buf, size_t len)
         len = INT_MAX;
     }
     top_up_net_out(e);
-    return (int) tlsp_queue_read(&e->net_out, buf, len);
+    n = tlsp_queue_read(&e->net_out, buf, len);
+    TLSP_CAPTURE_TAP(e, TLSP_CAPTURE_OUT, buf, n);   /* tlsp_capture.h */
+    return (int) n;
 }
 
 uint8_t *tlsp_net_in_reserve(tlsp_engine *e, size_t *len)
@@ -227,27 +232,33 @@ uint8_t *tlsp_net_in_reserve(tlsp_engine *e, size_t *len)
 int tlsp_net_in_commit(tlsp_engine *e, size_t n)
 {
     size_t space;
+    const uint8_t *arrived;
 
     if (e == NULL || !(e->state & TLSP_ENG_INIT)) {
         return TLSP_ERR_BAD_ARG;
     }
-    (void) tlsp_queue_reserve(&e->net_in, &space);
+    arrived = tlsp_queue_reserve(&e->net_in, &space);
     if (n > space) {
         return TLSP_ERR_BAD_ARG;
     }
+    TLSP_CAPTURE_TAP(e, TLSP_CAPTURE_IN, arrived, n);   /* tlsp_capture.h */
     tlsp_queue_commit(&e->net_in, n);
     return 0;
 }
 
 int tlsp_net_in_feed(tlsp_engine *e, const uint8_t *buf, size_t len)
 {
+    size_t n;
+
     if (e == NULL || !(e->state & TLSP_ENG_INIT) || buf == NULL) {
         return TLSP_ERR_BAD_ARG;
     }
     if (len > INT_MAX) {
         len = INT_MAX;
     }
-    return (int) tlsp_queue_write(&e->net_in, buf, len);
+    n = tlsp_queue_write(&e->net_in, buf, len);
+    TLSP_CAPTURE_TAP(e, TLSP_CAPTURE_IN, buf, n);   /* tlsp_capture.h */
+    return (int) n;
 }
 
 void tlsp_net_in_eof(tlsp_engine *e)

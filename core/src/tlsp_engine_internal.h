@@ -24,4 +24,20 @@ int tlsp_engine_map_error(tlsp_engine *e, int ret);
 /* Feed n stream bytes to the record meter. Returns how many records they completed. */
 uint64_t tlsp_record_meter_feed(tlsp_record_meter *m, const uint8_t *data, size_t n);
 
+/* ---- The net tap (tlsp_capture.h) ---------------------------------------------------------
+ * TLSP_CAPTURE_TAP(): report len bytes at data. TLSP_CAPTURE_TAP_QUEUE_HEAD(): report the
+ * first n bytes stored in queue q (before they are consumed). Without TLSP_CAPTURE both are
+ * empty: the arguments are not evaluated for effect, and no code remains. */
+#if defined(TLSP_CAPTURE)
+void tlsp_capture_report(tlsp_engine *e, tlsp_capture_dir dir, const uint8_t *data, size_t len);
+void tlsp_capture_report_queue_head(tlsp_engine *e, tlsp_capture_dir dir, const tlsp_queue *q, size_t n);
+#define TLSP_CAPTURE_TAP(e, dir, data, len) \
+    ((e)->capture_fn != NULL ? tlsp_capture_report((e), (dir), (data), (len)) : (void) 0)
+#define TLSP_CAPTURE_TAP_QUEUE_HEAD(e, dir, q, n) \
+    ((e)->capture_fn != NULL ? tlsp_capture_report_queue_head((e), (dir), (q), (n)) : (void) 0)
+#else
+#define TLSP_CAPTURE_TAP(e, dir, data, len) ((void) (e), (void) (data), (void) (len))
+#define TLSP_CAPTURE_TAP_QUEUE_HEAD(e, dir, q, n) ((void) (e), (void) (q), (void) (n))
+#endif
+
 #endif /* TLSP_ENGINE_INTERNAL_H */

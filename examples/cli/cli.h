@@ -62,6 +62,8 @@ typedef struct cli_opts {
     int quiet;
     const char *ready_file;
     uint32_t connect_retry_ms;
+    const char *pcap;            /* --pcap FILE (cli_capture.c) */
+    const char *keylog;          /* --keylog FILE */
 } cli_opts;
 
 /* Set by SIGINT/SIGTERM: the loops stop, clean up (unix socket file, serial settings)

@@ -6,6 +6,8 @@
 #define _GNU_SOURCE
 #include "cli_args.h"
 
+#include "tlspair/tlsp_keylog.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -87,6 +89,16 @@ static const char help_text[] =
 "                       for FILE instead of sleeping. The server also prints\n"
 "                       \"listening on HOST:PORT\" to stderr (unless --quiet).\n"
 "  -h, --help           this text\n"
+"\n"
+"Capture (docs/capture.md):\n"
+"  --pcap FILE          write the connection's TLS bytes to FILE as a pcap that\n"
+"                       Wireshark/tshark dissect (a made-up TCP connection to port\n"
+"                       443, whatever the transport). Server: with --once only.\n"
+"  --keylog FILE        append the connection's TLS secrets to FILE (0600) in the\n"
+"                       SSLKEYLOGFILE format, so that Wireshark/tshark decrypt the\n"
+"                       pcap (tls.keylog_file). WARNING: anyone with FILE and a capture\n"
+"                       reads all the traffic; printed on stderr even with --quiet.\n"
+"                       Only in builds with TLSP_KEYLOG=ON (test builds).\n"
 "\n"
 "On stderr: a handshake summary (version, suite, peer certificate subject, handshake\n"
 "time and bytes, whether the session was resumed), a throughput line during long\n"
@@ -308,6 +320,13 @@ static int check_combination(cli_opts *o)
     if (o->key_password != NULL && o->key == NULL) {
         return usage_error("%s", "--key-password needs --key");
     }
+    if (o->pcap != NULL && o->role == TLSP_SERVER && !o->once) {
+        return usage_error("%s", "--pcap holds one connection: a server needs --once with it");
+    }
+    if (o->keylog != NULL && !tlsp_keylog_available()) {
+        return usage_error("%s", "--keylog: this tlspair was built without the key log "
+                                 "(cmake -DTLSP_KEYLOG=ON: test builds only)");
+    }
     if (o->tls12_only && o->tls13_only) {
         return usage_error("%s", "--tls1.2 and --tls1.3 exclude each other (give neither to allow both)");
     }
@@ -499,6 +518,12 @@ int cli_parse_args(int argc, char **argv, cli_opts *o, int *help)
         } else if (IS("--ready-file")) {
             VALUE();
             o->ready_file = v;
+        } else if (IS("--pcap")) {
+            VALUE();
+            o->pcap = v;
+        } else if (IS("--keylog")) {
+            VALUE();
+            o->keylog = v;
         } else {
             return usage_error("unknown option \"%s\"", arg);
         }

@@ -9,6 +9,7 @@
  *   cli_pump.c     the full-duplex data loop
  *   cli_session.c  --sess-in / --sess-out files
  *   cli_report.c   the summary, progress, error line and exit codes
+ *   cli_capture.c  --pcap / --keylog
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -19,6 +20,7 @@
 
 #include "cli.h"
 #include "cli_args.h"
+#include "cli_capture.h"
 #include "cli_link.h"
 #include "cli_pump.h"
 #include "cli_report.h"
@@ -66,6 +68,7 @@ static int run_connection(const tlsp_config *cfg, cli_link *l, const cli_opts *o
     static uint8_t net_in[QUEUE_SIZE];
     static uint8_t net_out[QUEUE_SIZE];
     tlsp_engine e;
+    cli_capture cap;
     int session_saved = 0;
     int ret;
     int status;
@@ -74,7 +77,13 @@ static int run_connection(const tlsp_config *cfg, cli_link *l, const cli_opts *o
     if (ret != 0) {
         return connection_failed("TLS setup", ret, NULL, o);
     }
+    ret = cli_capture_start(&cap, &e, o);
+    if (ret != 0) {
+        tlsp_engine_free(&e);
+        return ret;
+    }
     if (o->sess_in != NULL && (ret = cli_session_load(&e, o)) < 0) {
+        (void) cli_capture_stop(&cap, &e);
         tlsp_engine_free(&e);
         return -ret;
     }
@@ -84,6 +93,7 @@ static int run_connection(const tlsp_config *cfg, cli_link *l, const cli_opts *o
 
         snprintf(what, sizeof(what), "handshake with %s failed", l->peer);
         status = ret == CLI_PUMP_STOPPED ? -1 : connection_failed(what, ret, &e, o);
+        (void) cli_capture_stop(&cap, &e);
         tlsp_engine_free(&e);
         return status;
     }
@@ -106,6 +116,7 @@ static int run_connection(const tlsp_config *cfg, cli_link *l, const cli_opts *o
                             "session ticket (does it have resumption on?)\n", o->sess_out);
         }
     }
+    (void) cli_capture_stop(&cap, &e);
     tlsp_engine_free(&e);
     return status;
 }
@@ -178,6 +189,7 @@ int main(int argc, char **argv)
     if (ret != 0) {
         return ret;
     }
+    cli_capture_warn(&o);
     catch_signals();
     ret = o.role == TLSP_CLIENT ? run_client(&cfg, &o) : run_server(&cfg, &o);
     tlsp_config_free(&cfg);

@@ -13,6 +13,8 @@
  *   FW_LINK_FLIP_EVERY=N     (with FW_LINK) flip one bit of every Nth byte this board
  *                            transmits, to prove the link recovers; the board then
  *                            fails unless its link retransmitted
+ *   FW_CAPTURE               stream a pcap of the connection (and the key log, in a
+ *                            TLSP_KEYLOG build) over the console: fw_capture.h
  *
  * After the handshake both ends exchange FW_EXCHANGE_BYTES each way, checksummed
  * (fw_session.h), close cleanly, print a summary and exit through semihosting: 0 only on
@@ -31,6 +33,9 @@
 #include "fw_session.h"
 #if defined(FW_LINK)
 #include "tlspair/tlsp_link.h"
+#endif
+#if defined(FW_CAPTURE)
+#include "fw_capture.h"
 #endif
 
 #if defined(FW_AUTH_ECDSA)
@@ -333,6 +338,11 @@ int main(void)
         return fail(FW_FAIL_SETUP, "engine", ret);
     }
     engine_up = 1;
+#if defined(FW_CAPTURE)
+    if ((ret = fw_capture_start(&engine)) != 0) {
+        return fail(FW_FAIL_SETUP, "capture", ret);
+    }
+#endif
 
     hs_start = mps2_cycles();
     hs_sleep_start = mps2_sleep_cycles();
@@ -380,6 +390,9 @@ int main(void)
     if (ret != 0) {
         return fail(LINE_FAILED(uart) ? FW_FAIL_LINK : FW_FAIL_CLOSE, "close", ret);
     }
+#if defined(FW_CAPTURE)
+    fw_capture_end(&engine);
+#endif
 #if defined(FW_LINK)
     /* Keep answering: if our last acknowledgement was lost, the peer resends and must
      * hear back before it gives up. */

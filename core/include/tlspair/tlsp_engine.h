@@ -41,8 +41,10 @@
 
 #include "mbedtls/ssl.h"
 
+#include "tlspair/tlsp_capture.h"
 #include "tlspair/tlsp_config.h"
 #include "tlspair/tlsp_error.h"
+#include "tlspair/tlsp_keylog.h"
 #include "tlspair/tlsp_queue.h"
 
 #ifdef __cplusplus
@@ -107,6 +109,14 @@ typedef struct tlsp_engine {
     uint64_t handshake_bytes_in, handshake_bytes_out;
     tlsp_counters counters;
     tlsp_record_meter meter_in, meter_out;
+#if defined(TLSP_CAPTURE)
+    tlsp_capture_fn capture_fn;     /* tlsp_capture.h; NULL = not capturing */
+    void *capture_ctx;
+#endif
+#if defined(TLSP_KEYLOG)
+    tlsp_keylog_fn keylog_fn;       /* tlsp_keylog.h; NULL = not logging */
+    void *keylog_ctx;
+#endif
 } tlsp_engine;
 
 /* ---- Lifetime ------------------------------------------------------------------------ */
