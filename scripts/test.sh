@@ -33,8 +33,8 @@ MBEDTLS_ARG=(${TLSP_MBEDTLS_DIR:+-DTLSP_MBEDTLS_DIR="$TLSP_MBEDTLS_DIR"})
 
 # The firmware needs the Arm cross compiler with newlib and QEMU to run it; the serial
 # examples link two pseudo-terminals with socat; the interop tests talk to OpenSSL's and
-# GnuTLS's command-line tools; tshark dissects and decrypts the capture tests' pcap files; then the
-# analysers, clang with libFuzzer, and valgrind.
+# GnuTLS's command-line tools; tshark dissects and decrypts the capture tests' pcap
+# files; then the analysers, clang with libFuzzer, and valgrind.
 "$ROOT/scripts/install-deps.sh" gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm socat \
     openssl gnutls-bin tshark clang-tidy cppcheck clang libclang-rt-14-dev valgrind
 cd "$ROOT"  # presets are read from the current directory
