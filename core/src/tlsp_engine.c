@@ -14,6 +14,7 @@
 #include "tlsp_config_internal.h"
 #include "tlsp_engine_internal.h"
 #include "tlsp_platform.h"
+#include "tlsp_trace_internal.h"
 
 /* ---- mbedTLS's side of the BIO pair ---------------------------------------------------- */
 
@@ -31,6 +32,7 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len)
     }
     e->counters.bytes_out += n;
     e->counters.records_out += tlsp_record_meter_feed(&e->meter_out, buf, n);
+    TLSP_TRACE_SENT(e, buf, n);
     return (int) n;
 }
 
@@ -55,6 +57,7 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
     e->state &= ~TLSP_ENG_NEED_INPUT;
     e->counters.bytes_in += n;
     e->counters.records_in += tlsp_record_meter_feed(&e->meter_in, buf, n);
+    TLSP_TRACE_RECEIVED(e, buf, n);
     return (int) n;
 }
 
@@ -71,6 +74,8 @@ static int setup_connection(tlsp_engine *e)
             return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSP_ERR_NO_MEMORY : TLSP_ERR_BAD_ARG;
         }
     }
+    /* Per connection, so that the certificate that failed is noted in this engine. */
+    mbedtls_ssl_set_verify(&e->ssl, tlsp_note_cert_problem, e);
 #endif
     e->state = TLSP_ENG_INIT;
     e->error = 0;
@@ -86,6 +91,8 @@ static int setup_connection(tlsp_engine *e)
     memset(&e->counters, 0, sizeof(e->counters));
     memset(&e->meter_in, 0, sizeof(e->meter_in));
     memset(&e->meter_out, 0, sizeof(e->meter_out));
+    memset(&e->cert_problem, 0, sizeof(e->cert_problem));
+    TLSP_TRACE_RESET(e);
     return 0;
 }
 
@@ -275,6 +282,7 @@ int tlsp_engine_fail(tlsp_engine *e, int code, int mbedtls_code)
     if (e->error == 0) {
         e->error = code;
         e->mbedtls_error = mbedtls_code;
+        TLSP_TRACE_FAILED(e);
     }
     return e->error;
 }
@@ -298,6 +306,9 @@ static int progress_or_fail(tlsp_engine *e, int ret)
     }
     code = tlsp_engine_map_error(e, ret);
     if (code == TLSP_ERR_CLOSED) {
+        if (!(e->state & TLSP_ENG_PEER_CLOSED)) {
+            TLSP_TRACE_ALERT_IN(e, MBEDTLS_SSL_ALERT_LEVEL_WARNING, MBEDTLS_SSL_ALERT_MSG_CLOSE_NOTIFY);
+        }
         e->state |= TLSP_ENG_PEER_CLOSED;
         return TLSP_ERR_CLOSED;
     }
@@ -308,6 +319,7 @@ static int progress_or_fail(tlsp_engine *e, int ret)
          * mbedTLS refuses it without the record_overflow alert RFC 5246 6.2.3 and
          * RFC 8446 5.2 require. (During a handshake mbedTLS also uses this code for
          * other faults, with an alert of its own or the one tlsp_handshake() adds.) */
+        TLSP_TRACE_ALERT_HINT(e, MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW);
         (void) mbedtls_ssl_send_alert_message(&e->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
                                               MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW);
     }
@@ -397,6 +409,7 @@ static void alert_peer_if_silent(tlsp_engine *e, int code)
     if (tlsp_mbedtls_last_sent_was_alert(&e->ssl) || tlsp_mbedtls_output_pending(&e->ssl) != 0) {
         return;
     }
+    TLSP_TRACE_ALERT_HINT(e, desc);
     (void) mbedtls_ssl_send_alert_message(&e->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, desc);
 }
 
@@ -407,6 +420,7 @@ static void handshake_completed(tlsp_engine *e)
     e->handshake_bytes_in = e->counters.bytes_in;
     e->handshake_bytes_out = e->counters.bytes_out;
     e->records_at_app_progress = e->counters.records_in;
+    TLSP_TRACE_DONE(e);
 }
 
 /* mbedtls_ssl_handshake() is exactly this loop. Stepping it here lets the engine note
@@ -427,7 +441,9 @@ static int run_handshake_steps(tlsp_engine *e)
         } else {
             e->state &= ~TLSP_ENG_RESUMED;
         }
+        TLSP_TRACE_BEFORE_STEP(e);
         ret = mbedtls_ssl_handshake_step(&e->ssl);
+        TLSP_TRACE_AFTER_STEP(e);
         if (ret != 0) {
             return ret;
         }
@@ -506,6 +522,7 @@ static int mbedtls_read_all_held(tlsp_engine *e, unsigned char *buf, size_t len)
 
     for (passes = 0; passes < MAX_HELD_INPUT_PASSES; passes++) {
         ret = mbedtls_ssl_read(&e->ssl, buf, len);
+        TLSP_TRACE_AFTER_READ(e);
         if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             continue;
         }
@@ -707,6 +724,7 @@ int tlsp_close(tlsp_engine *e)
     if (ret != 0) {
         return ret;
     }
+    TLSP_TRACE_ALERT_HINT(e, MBEDTLS_SSL_ALERT_MSG_CLOSE_NOTIFY);
     ret = mbedtls_ssl_close_notify(&e->ssl);
     if (ret == 0 || (ret == MBEDTLS_ERR_SSL_WANT_WRITE && tlsp_mbedtls_output_pending(&e->ssl) != 0)) {
         e->state |= TLSP_ENG_LOCAL_CLOSED;

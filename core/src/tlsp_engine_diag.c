@@ -15,6 +15,7 @@
 #include "tlsp_config_internal.h"
 #include "tlsp_engine_internal.h"
 #include "tlsp_platform.h"
+#include "tlsp_trace_internal.h"
 
 /* TLS alert descriptions (RFC 8446 section 6) the mapping below looks at. */
 #define ALERT_BAD_RECORD_MAC        20
@@ -103,6 +104,7 @@ int tlsp_engine_map_error(tlsp_engine *e, int ret)
 
     case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
         e->alert_received = tlsp_mbedtls_last_alert(&e->ssl);
+        TLSP_TRACE_ALERT_IN(e, MBEDTLS_SSL_ALERT_LEVEL_FATAL, e->alert_received);
         return map_alert(e, in_handshake);
 
     case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
@@ -132,6 +134,7 @@ int tlsp_engine_map_error(tlsp_engine *e, int ret)
             alert = tlsp_mbedtls_cleartext_alert(&e->ssl);
             if (alert >= 0) {
                 e->alert_received = alert;
+                TLSP_TRACE_ALERT_IN(e, MBEDTLS_SSL_ALERT_LEVEL_FATAL, alert);
                 return map_alert(e, in_handshake);
             }
             return psk_only(e) ? TLSP_ERR_PSK : TLSP_ERR_HANDSHAKE;

@@ -21,6 +21,13 @@ int tlsp_engine_fail(tlsp_engine *e, int code, int mbedtls_code);
  * and the certificate verification flags when they explain the failure. */
 int tlsp_engine_map_error(tlsp_engine *e, int ret);
 
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
+/* mbedTLS verify callback (mbedtls_ssl_set_verify(), ctx = the engine): notes the first
+ * certificate with a problem, and the leaf's names, for tlsp_engine_describe_error().
+ * Never changes the verdict. */
+int tlsp_note_cert_problem(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
+#endif
+
 /* Feed n stream bytes to the record meter. Returns how many records they completed. */
 uint64_t tlsp_record_meter_feed(tlsp_record_meter *m, const uint8_t *data, size_t n);
 

@@ -60,6 +60,7 @@ typedef struct cli_opts {
     const char *sess_out;
     const char *sess_key_hex;
     int quiet;
+    int trace;                   /* --trace 1, --trace-states 2 (tlsp_trace.h) */
     const char *ready_file;
     uint32_t connect_retry_ms;
     const char *pcap;            /* --pcap FILE (cli_capture.c) */

@@ -10,6 +10,7 @@
 
 #include "tlspair/tlsp_port.h"
 #include "tlspair/tlsp_serial.h"
+#include "tlspair/tlsp_trace.h"
 
 static int progress_shown;
 static uint64_t progress_last_ms;
@@ -142,6 +143,33 @@ void cli_report_failure(const char *what, int code, const tlsp_engine *e, const 
             code <= TLSP_SERIAL_ERR_NO_DEVICE && code >= TLSP_SERIAL_ERR_OS ? tlsp_serial_strerror(code)
                                                                             : tlsp_strerror(code),
             detail);
+    if (e != NULL && tlsp_engine_error(e) != 0) {
+        char reason[512];
+        if (tlsp_engine_describe_error(e, reason, sizeof(reason)) > 0) {
+            fprintf(stderr, CLI_NAME ": reason: %s\n", reason);
+        }
+    }
+}
+
+static int trace_states;
+
+static void print_trace(void *ctx, const tlsp_trace_event *ev)
+{
+    char line[512];
+
+    (void) ctx;
+    if (ev->kind == TLSP_TRACE_STATE && !trace_states) {
+        return;
+    }
+    if (tlsp_trace_format(ev, line, sizeof(line)) > 0) {
+        fprintf(stderr, CLI_NAME ": trace: %s\n", line);
+    }
+}
+
+int cli_report_enable_trace(tlsp_config *cfg, int level)
+{
+    trace_states = level > 1;
+    return tlsp_config_set_trace(cfg, print_trace, NULL);
 }
 
 void cli_report_handshake(const tlsp_engine *e, const char *where, const cli_opts *o)

@@ -34,4 +34,8 @@ void cli_report_failure(const char *what, int code, const tlsp_engine *e, const 
 /** The exit code for a tlspair or serial error code (CLI_EXIT_*), e may be NULL. */
 int cli_exit_code(int code, const tlsp_engine *e);
 
+/* --trace: report cfg's handshakes on stderr ("tlspair: trace: -> ClientHello (187 bytes)"),
+ * with every handshake state when level is 2. Returns tlsp_config_set_trace()'s code. */
+int cli_report_enable_trace(tlsp_config *cfg, int level);
+
 #endif /* CLI_REPORT_H */

@@ -12,6 +12,8 @@
 
 #include "mbedtls/platform_util.h"
 
+#include "cli_report.h"
+
 #define MAX_CREDENTIAL_FILE (1024u * 1024u)
 
 int cli_hex_decode(const char *hex, uint8_t *out, size_t cap)
@@ -226,6 +228,9 @@ static int apply(tlsp_config *cfg, const cli_opts *o)
     if (o->resumption &&
         (ret = tlsp_config_enable_resumption(cfg, TLSP_RESUME_ALL, 3600, 0)) != 0) {
         return tls_fail("--resumption", ret);
+    }
+    if (o->trace != 0 && cli_report_enable_trace(cfg, o->trace) != 0) {
+        return fail("--trace", "this tlspair was built without the trace (TLSP_TRACE=OFF)", CLI_EXIT_USAGE);
     }
     if ((o->sess_in != NULL || o->sess_out != NULL) &&
         (ret = tlsp_config_enable_resumption(cfg, TLSP_RESUME_ALL, 0, 0)) != 0) {

@@ -11,6 +11,7 @@
 #   resume   --sess-out then --sess-in: resumed; sealed; wrong seal key; TLS 1.2 and 1.3
 #   exits    every exit code: usage, refused, missing device, truncation, wrong PSK,
 #            untrusted CA, wrong hostname, expired certificate, silent peer (timeout)
+#   trace    --trace: a TLS 1.3 handshake by message; an expired certificate's reason, both ends
 #   help     --help exits 0 and names every option
 #
 # Synchronisation: servers write --ready-file once listening; the script waits for the
@@ -356,6 +357,36 @@ case_exits() {
     fi
 }
 
+# --trace: a good TLS 1.3 handshake message by message, and a rejected certificate whose
+# reason both ends print (the client in words with the date, the server from the alert).
+case_trace() {
+    echo_case trace13 --tcp :0 "${SCERT[@]}" --trace -- --tcp "localhost:@READY@" --ca "$CA" --tls1.3 --trace
+    grep_log trace13 "tlspair: trace: -> ClientHello ("
+    grep_log trace13 "tlspair: trace: <- ServerHello ("
+    grep_log trace13 "tlspair: trace: negotiated TLSv1.3 "
+    grep_log trace13 "tlspair: trace: <- EncryptedExtensions ("
+    grep_log trace13 "tlspair: trace: <- Certificate ("
+    grep_log trace13 "tlspair: trace: <- CertificateVerify ("
+    grep_log trace13 "tlspair: trace: -> Finished (36 bytes)"
+    grep_log trace13 "tlspair: trace: handshake done: TLSv1.3"
+    grep_log trace13 "tlspair: trace: -> alert close_notify (0)"
+    grep_log trace13-server "tlspair: trace: <- alert close_notify (0)"
+    ! grep -q "trace: state " "$tmp/trace13.log" || fail "trace13: states shown without --trace-states"
+
+    start_server traceexp-server --tcp :0 --once --trace --cert "$PKI/server-expired.crt.pem" \
+        --key "$PKI/server-expired.key.pem"
+    run_client traceexp --tcp "localhost:$READY" --ca "$CA" --trace-states < /dev/null
+    expect_status 5 "traceexp: client"
+    grep_log traceexp "tlspair: trace: state CLIENT_HELLO"
+    grep_log traceexp "tlspair: trace: <- Certificate ("
+    grep_log traceexp "tlspair: trace: -> alert certificate_expired (45)"
+    grep_log traceexp "tlspair: trace: failed: certificate rejected: 'tlspair-test-server' expired (notAfter 2021-01-01 00:00:00)"
+    grep_log traceexp "tlspair: reason: certificate rejected: .* expired (notAfter 2021-01-01 00:00:00): check the certificate's dates"
+    wait_server; expect_status 5 "traceexp: server"
+    grep_log traceexp-server "tlspair: trace: <- alert certificate_expired (45)"
+    grep_log traceexp-server "tlspair: reason: the peer rejected our certificate (certificate_expired)"
+}
+
 case_help() {
     rc=0
     "$T" --help > "$tmp/help.txt" 2> "$tmp/help.log" || rc=$?
@@ -364,7 +395,8 @@ case_help() {
     for opt in --tcp --unix --serial --baud --rtscts --psk-identity --psk --cert --key \
                --key-password --ca --hostname --tls1.2 --tls1.3 --ciphers \
                --require-client-cert --timeout --record-size --echo --once --connect-retry \
-               --resumption --sess-out --sess-in --sess-key --quiet --ready-file /dev/ttyUSB0; do
+               --resumption --sess-out --sess-in --sess-key --quiet --trace --trace-states \
+               --ready-file /dev/ttyUSB0; do
         grep -q -- "$opt" "$tmp/help.txt" || fail "--help does not mention $opt"
     done
     rc=0; "$T" client --help > /dev/null || rc=$?; expect_status 0 "client --help"

@@ -43,6 +43,8 @@
 extern "C" {
 #endif
 
+struct tlsp_trace_event;
+
 /** Longest hostname accepted (RFC 1035). */
 #define TLSP_MAX_HOSTNAME 253
 /** Most cipher suites a config can list. */
@@ -82,6 +84,10 @@ typedef struct tlsp_config {
     size_t record_size;
     tlsp_role role;
     unsigned flags;                                /* TLSP_CFG_* in tlsp_config.c */
+#if defined(TLSP_TRACE)
+    void (*trace_fn)(void *ctx, const struct tlsp_trace_event *ev); /* tlsp_trace.h */
+    void *trace_ctx;
+#endif
 #if defined(MBEDTLS_SSL_TICKET_C) && defined(MBEDTLS_SSL_SRV_C)
     mbedtls_ssl_ticket_context tickets;            /* server: ticket keys (resumption) */
 #endif

@@ -91,6 +91,43 @@ typedef struct tlsp_info {
     tlsp_counters counters;       /**< totals so far */
 } tlsp_info;
 
+/** A date and time of a certificate's validity (UTC), for failure descriptions. */
+typedef struct tlsp_cert_date {
+    uint16_t year;
+    uint8_t mon, day, hour, min, sec;
+} tlsp_cert_date;
+
+/** What the engine noted about a peer certificate that failed verification (private:
+ *  tlsp_engine_describe_error() puts it in words). */
+typedef struct tlsp_cert_problem {
+    char subject_cn[64];          /* first certificate of the chain with a problem: its CN */
+    char issuer[96];              /* its issuer DN */
+    char leaf_names[128];         /* the leaf's DNS names (SANs, else CN), comma-separated */
+    tlsp_cert_date not_before, not_after;
+    uint8_t depth;                /* 0 = the leaf */
+    uint8_t noted;                /* 1 once a problem certificate was seen */
+} tlsp_cert_problem;
+
+#if defined(TLSP_TRACE)
+/** Trace bookkeeping (private; tlsp_trace.h). */
+typedef struct tlsp_trace_state {
+    /* the transcript hook the trace wraps (mbedTLS's handshake->update_checksum) */
+    int (*saved_checksum)(mbedtls_ssl_context *, const unsigned char *, size_t);
+    uint64_t in_seen_bytes;       /* bytes_in when the last received message was reported */
+    size_t in_seen_msglen;        /* ...and mbedTLS's in_msglen / in_hslen then */
+    size_t in_seen_hslen;
+    uint32_t hdr_len;             /* a handshake header hashed on its own: body length */
+    int hdr_type;                 /* ...and type, -1 if none pending */
+    int last_state;               /* the mbedTLS state last reported */
+    int step_state;               /* the state the current step started in */
+    int alert_hint;               /* description of an alert the engine itself is sending */
+    uint8_t reported;             /* REPORTED_* bits (tlsp_trace.c) */
+    uint8_t alert_have;           /* plaintext alert being sent: 1 = level next, 2 = description */
+    uint8_t alert_level;
+    tlsp_record_meter scan_in, scan_out; /* record starts, for ChangeCipherSpec and alerts */
+} tlsp_trace_state;
+#endif
+
 /** Caller-allocated engine. Fields are private: use the functions. */
 typedef struct tlsp_engine {
     mbedtls_ssl_context ssl;
@@ -116,6 +153,10 @@ typedef struct tlsp_engine {
 #if defined(TLSP_KEYLOG)
     tlsp_keylog_fn keylog_fn;       /* tlsp_keylog.h; NULL = not logging */
     void *keylog_ctx;
+#endif
+    tlsp_cert_problem cert_problem; /* for tlsp_engine_describe_error() */
+#if defined(TLSP_TRACE)
+    tlsp_trace_state trace;
 #endif
 } tlsp_engine;
 
@@ -282,6 +323,23 @@ int tlsp_engine_alert_received(const tlsp_engine *e);
 
 /** \brief TLSP_CERT_* reasons from the last peer-certificate verification, 0 if it passed. */
 unsigned tlsp_engine_cert_flags(const tlsp_engine *e);
+
+/**
+ * \brief The engine's failure in words: what happened and what to check, e.g.
+ *        "certificate rejected: expired (notAfter 2021-01-01 00:00:00): check the
+ *        certificate's dates and this device's clock", or "the peer rejected our
+ *        certificate (unknown_ca): the peer does not trust the CA that signed it...".
+ *        More specific than tlsp_strerror(): it uses the certificate that failed, the
+ *        expected hostname, the alert the peer sent and the configured versions.
+ * \param e    the engine.
+ * \param buf  output, always NUL-terminated when len >= 1; may be NULL when len is 0.
+ * \param len  size of buf. 256 bytes hold every description in practice.
+ * \return the length of the whole description (excluding the NUL), like snprintf: when
+ *         it is >= len the text was truncated, and len = return + 1 holds all of it.
+ *         "no failure" when the engine has not failed. TLSP_ERR_BAD_ARG for a NULL
+ *         engine, or a NULL buf with len > 0.
+ */
+int tlsp_engine_describe_error(const tlsp_engine *e, char *buf, size_t len);
 
 /**
  * \brief Fill info with the negotiated parameters and counters.
