@@ -294,6 +294,18 @@ static int has_output(const tlsp_engine *e)
 
 /* The mbedTLS result of an I/O step, in tlspair's terms. WANT_READ with output still
  * queued becomes WANT_WRITE: the peer may be waiting for exactly those bytes. */
+/* A fatal alert of tlspair's own, unless output is still pending (mbedTLS would flush
+ * that instead of queueing the alert). One call site for all of them: it is code that
+ * every image carries. */
+static void send_fatal_alert(tlsp_engine *e, unsigned char desc)
+{
+    if (tlsp_mbedtls_output_pending(&e->ssl) != 0) {
+        return;
+    }
+    TLSP_TRACE_ALERT_HINT(e, desc);
+    (void) mbedtls_ssl_send_alert_message(&e->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, desc);
+}
+
 static int progress_or_fail(tlsp_engine *e, int ret)
 {
     int code;
@@ -312,26 +324,22 @@ static int progress_or_fail(tlsp_engine *e, int ret)
         e->state |= TLSP_ENG_PEER_CLOSED;
         return TLSP_ERR_CLOSED;
     }
-    if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA && (e->state & TLSP_ENG_HANDSHAKE_DONE) &&
-        e->error == 0 && tlsp_mbedtls_output_pending(&e->ssl) == 0 &&
-        !tlsp_mbedtls_last_sent_was_alert(&e->ssl)) {
-        /* After the handshake this is a record header longer than the input buffer:
-         * mbedTLS refuses it without the record_overflow alert RFC 5246 6.2.3 and
-         * RFC 8446 5.2 require. (During a handshake mbedTLS also uses this code for
-         * other faults, with an alert of its own or the one tlsp_handshake() adds.) */
-        TLSP_TRACE_ALERT_HINT(e, MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW);
-        (void) mbedtls_ssl_send_alert_message(&e->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
-                                              MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW);
-    }
-    if ((ret == MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE || ret == MBEDTLS_ERR_SSL_INVALID_RECORD) &&
-        (e->state & TLSP_ENG_HANDSHAKE_DONE) && e->error == 0 &&
-        tlsp_mbedtls_output_pending(&e->ssl) == 0) {
-        /* After the handshake mbedTLS fails on these silently (a TLS 1.3 KeyUpdate or
-         * renegotiation attempt, an unknown record type): the peer must still learn
-         * why (RFC 8446 6.2, RFC 5246 7.2.2). A warning mbedTLS sent earlier (refused
-         * renegotiation) does not stand in for it, hence no last_sent_was_alert check. */
-        (void) mbedtls_ssl_send_alert_message(&e->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
-                                              MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE);
+    if ((e->state & TLSP_ENG_HANDSHAKE_DONE) && e->error == 0) {
+        /* After the handshake mbedTLS fails on some input without the alert the RFCs
+         * require, so the peer would not learn why:
+         * - BAD_INPUT_DATA: a record header longer than the input buffer; it owes
+         *   record_overflow (RFC 5246 6.2.3, RFC 8446 5.2). During a handshake mbedTLS
+         *   also uses this code for other faults, with an alert of its own or the one
+         *   tlsp_handshake() adds.
+         * - UNEXPECTED_MESSAGE, INVALID_RECORD: a TLS 1.3 KeyUpdate or renegotiation
+         *   attempt, an unknown record type; it owes unexpected_message (RFC 8446 6.2,
+         *   RFC 5246 7.2.2). A warning mbedTLS sent earlier (a refused renegotiation)
+         *   does not stand in for it, hence no last_sent_was_alert check there. */
+        if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA && !tlsp_mbedtls_last_sent_was_alert(&e->ssl)) {
+            send_fatal_alert(e, MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW);
+        } else if (ret == MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE || ret == MBEDTLS_ERR_SSL_INVALID_RECORD) {
+            send_fatal_alert(e, MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE);
+        }
     }
     return tlsp_engine_fail(e, code, ret);
 }
@@ -406,11 +414,9 @@ static void alert_peer_if_silent(tlsp_engine *e, int code)
     default:
         return;
     }
-    if (tlsp_mbedtls_last_sent_was_alert(&e->ssl) || tlsp_mbedtls_output_pending(&e->ssl) != 0) {
-        return;
+    if (!tlsp_mbedtls_last_sent_was_alert(&e->ssl)) {
+        send_fatal_alert(e, desc);
     }
-    TLSP_TRACE_ALERT_HINT(e, desc);
-    (void) mbedtls_ssl_send_alert_message(&e->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, desc);
 }
 
 static void handshake_completed(tlsp_engine *e)
@@ -564,10 +570,7 @@ static int check_records_without_app_data(tlsp_engine *e, int ret)
     if (junk <= MAX_RECORDS_WITHOUT_APP_DATA || e->error != 0) {
         return 0;
     }
-    if (tlsp_mbedtls_output_pending(&e->ssl) == 0) {
-        (void) mbedtls_ssl_send_alert_message(&e->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
-                                              MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE);
-    }
+    send_fatal_alert(e, MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE);
     return tlsp_engine_fail(e, TLSP_ERR_BAD_RECORD, MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE);
 }
 /* ---- End of the bound on records without application data ------------------------------ */
