@@ -14,7 +14,8 @@
  *                            transmits, to prove the link recovers; the board then
  *                            fails unless its link retransmitted
  *   FW_CAPTURE               stream a pcap of the connection (and the key log, in a
- *                            TLSP_KEYLOG build) over the console: fw_capture.h
+ *                            TLSP_KEYLOG build) over the console: fw_capture.h; in a
+ *                            TLSP_TRACE build also print the handshake trace there
  *
  * After the handshake both ends exchange FW_EXCHANGE_BYTES each way, checksummed
  * (fw_session.h), close cleanly, print a summary and exit through semihosting: 0 only on
@@ -36,6 +37,9 @@
 #endif
 #if defined(FW_CAPTURE)
 #include "fw_capture.h"
+#endif
+#if defined(FW_CAPTURE) && defined(TLSP_TRACE)
+#include "tlspair/tlsp_trace.h"
 #endif
 
 #if defined(FW_AUTH_ECDSA)
@@ -258,6 +262,24 @@ static int link_is_idle(void)
 /* Records as large as the profile's output buffer (2 KiB in the small profile). A TLS 1.2
  * client then asks the server for the same limit with max_fragment_length; in TLS 1.3
  * both ends state their input limit with record_size_limit (the profile's part). */
+#if defined(FW_CAPTURE) && defined(TLSP_TRACE)
+/* The handshake trace on the console: the trace needs no stdio, only this function.
+ * States are left out (mbedTLS's state machine, too detailed for a console). */
+static void console_trace(void *ctx, const tlsp_trace_event *ev)
+{
+    char line[192];
+
+    (void) ctx;
+    if (ev->kind == TLSP_TRACE_STATE) {
+        return;
+    }
+    (void) tlsp_trace_format(ev, line, sizeof(line));
+    mps2_puts("tlspair-fw: trace: ");
+    mps2_puts(line);
+    mps2_puts("\n");
+}
+#endif
+
 static int configure(void)
 {
     int ret;
@@ -333,6 +355,11 @@ int main(void)
     if ((ret = configure()) != 0) {
         return fail(FW_FAIL_SETUP, "config", ret);
     }
+#if defined(FW_CAPTURE) && defined(TLSP_TRACE)
+    if ((ret = tlsp_config_set_trace(&cfg, console_trace, NULL)) != 0) {
+        return fail(FW_FAIL_SETUP, "trace", ret);
+    }
+#endif
     tlsp_heap_get_stats(&heap_after_config);
     if ((ret = tlsp_engine_init(&engine, &cfg, net_in, sizeof(net_in), net_out, sizeof(net_out))) != 0) {
         return fail(FW_FAIL_SETUP, "engine", ret);

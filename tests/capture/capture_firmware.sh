@@ -39,6 +39,14 @@ TLSP_QEMU_OUT="$tmp" "$ROOT/scripts/qemu-two-boards.sh" "$SERVER" "$CLIENT" > "$
     { cat "$tmp/boards.log" >&2; fail "the boards failed"; }
 grep -q "qemu-two-boards: PASS" "$tmp/boards.log" || { cat "$tmp/boards.log" >&2; fail "no PASS from the boards"; }
 grep -q "WARNING: key log on" "$tmp/client.console" || fail "the client printed no key log WARNING"
+# The handshake trace, printed by each board through its console function (TLSP_TRACE).
+for want in "client:-> ClientHello (" "client:<- ServerHello (" "client:<- Certificate (" \
+            "client:-> Finished (" "client:handshake done" \
+            "server:<- ClientHello (" "server:-> ServerHello (" "server:<- Finished ("; do
+    board=${want%%:*}
+    grep -qF "tlspair-fw: trace: ${want#*:}" "$tmp/$board.console" ||
+        fail "no trace line '${want#*:}' on the $board's console"
+done
 
 export WIRESHARK_CONFIG_DIR="$tmp/wsconf" HOME="$tmp/wsconf"
 mkdir -p "$WIRESHARK_CONFIG_DIR"
