@@ -25,6 +25,10 @@
 #
 # Output per target: executions, exec/s, cov: (edges) and ft: (features) as libFuzzer
 # counts them. Logs: build/host-fuzz/fuzz/<target>/log.
+#
+# An input that runs longer than TLSP_FUZZ_TIMEOUT seconds (default 10; every input
+# takes well under 1 s) is reported as a hang. libFuzzer measures wall time: on a
+# machine shared with other work (e.g. a long run under nice) give it more.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -71,7 +75,7 @@ run_target() {
     mkdir -p "$dir"
     rm -f "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-*
     "$BUILD/tests/fuzz/fuzz_$t" "$corpus" \
-        -max_total_time="$seconds" -max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=2048 \
+        -max_total_time="$seconds" -max_len="$(max_len "$t")" -timeout="${TLSP_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$dir/" >"$log" 2>&1 || rc=$?
     crashes=$(find "$dir" -maxdepth 1 \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
     printf '%-14s %12s %8s %7s %8s %8s\n' "$t" "$(stat "$log" number_of_executed_units)" \
