@@ -15,42 +15,12 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 CA=$PKI/test-ca.crt.pem
 SCERT=(--cert "$PKI/server.crt.pem" --key "$PKI/server.key.pem")
 
-tmp=$(mktemp -d /tmp/tlsp-capcli.XXXXXX)
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]}"; do
-        kill "$p" 2>/dev/null || true
-    done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=tests/support/cli_harness.sh
+. "$HERE/../support/cli_harness.sh"
+harness_init capture_cli
 
-fail() {
-    echo "capture_cli: FAIL: $*" >&2
-    local f
-    for f in "$tmp"/*.log; do
-        [ -e "$f" ] || continue
-        echo "==== $(basename "$f")" >&2
-        cat "$f" >&2
-    done
-    exit 1
-}
-
-command -v socat > /dev/null || fail "socat is not installed (Debian package socat)"
-command -v tshark > /dev/null || fail "tshark is not installed (Debian package tshark)"
-
-# Bounded wait for a condition, never a fixed sleep.
-wait_for() {
-    local i
-    for i in $(seq 400); do
-        if eval "$1"; then
-            return 0
-        fi
-        sleep 0.025
-    done
-    fail "timed out waiting for: $1"
-}
+require_command socat
+require_command tshark
 
 {
     echo "tlspair capture over a serial line: hello"
@@ -60,11 +30,7 @@ wait_for() {
 # run_case NAME TLS_OPTION: one connection over fresh ptys, both sides captured.
 run_case() {
     local name=$1 tls=$2
-    rm -f "$tmp/pa" "$tmp/pb"
-    socat pty,raw,echo=0,link="$tmp/pa" pty,raw,echo=0,link="$tmp/pb" 2> "$tmp/socat-$name.log" &
-    local socat_pid=$!
-    pids+=("$socat_pid")
-    wait_for "[ -e '$tmp/pa' ] && [ -e '$tmp/pb' ]"
+    start_socat_ptys "$name"
 
     # shellcheck disable=SC2086  # TLSP_TEST_WRAPPER is a list of words (valgrind ...)
     ${TLSP_TEST_WRAPPER:-} "$T" server --serial "$tmp/pa" --baud 115200 "${SCERT[@]}" "$tls" --once --echo \
@@ -84,7 +50,7 @@ run_case() {
     rc=0
     wait "$server_pid" || rc=$?
     [ "$rc" = 0 ] || fail "$name: server exit status $rc"
-    kill "$socat_pid" 2>/dev/null || true
+    kill "$SOCAT_PID" 2>/dev/null || true
     cmp -s "$tmp/input" "$tmp/$name.out" || fail "$name: the echo differs from the input"
     local side
     for side in client server; do

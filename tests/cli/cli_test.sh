@@ -7,7 +7,7 @@
 #   tcp      certificates and PSK, TLS 1.2 and 1.3, echo and full duplex both ways,
 #            client certificates, --quiet, the server's loop and SIGTERM
 #   unix     over a unix stream socket (PSK, certificates)
-#   pty      over two pseudo-terminals linked by socat (skipped, 77, without socat)
+#   pty      over two pseudo-terminals linked by socat
 #   resume   --sess-out then --sess-in: resumed; sealed; wrong seal key; TLS 1.2 and 1.3
 #   exits    every exit code: usage, refused, missing device, truncation, wrong PSK,
 #            untrusted CA, wrong hostname, expired certificate, silent peer (timeout)
@@ -25,39 +25,9 @@ CA=$PKI/test-ca.crt.pem
 SCERT=(--cert "$PKI/server.crt.pem" --key "$PKI/server.key.pem")
 PSK=(--psk-identity cli-test --psk 00112233445566778899aabbccddeeff)
 
-tmp=$(mktemp -d /tmp/tlsp-cli.XXXXXX)
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]}"; do
-        kill "$p" 2>/dev/null || true
-    done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "cli_test $CASE: FAIL: $*" >&2
-    local f
-    for f in "$tmp"/*.log; do
-        [ -e "$f" ] || continue
-        echo "==== $(basename "$f")" >&2
-        cat "$f" >&2
-    done
-    exit 1
-}
-
-# Bounded wait for a condition (the other process reached a point), never a fixed sleep.
-wait_for() {
-    local i
-    for i in $(seq 400); do
-        if eval "$1"; then
-            return 0
-        fi
-        sleep 0.025
-    done
-    fail "timed out waiting for: $1"
-}
+# shellcheck source=tests/support/cli_harness.sh
+. "$(dirname "$0")/../support/cli_harness.sh"
+harness_init "cli_test $CASE"
 
 head -c 300000 /dev/urandom > "$tmp/big"
 head -c 70001 /dev/urandom > "$tmp/other"
@@ -202,18 +172,9 @@ case_unix() {
     grep_log notsock "not a socket"
 }
 
-start_socat_ptys() {
-    socat pty,raw,echo=0,link="$tmp/pa" pty,raw,echo=0,link="$tmp/pb" 2> "$tmp/socat.log" &
-    pids+=("$!")
-    wait_for "[ -e '$tmp/pa' ] && [ -e '$tmp/pb' ]"
-}
-
 case_pty() {
-    if ! command -v socat > /dev/null; then
-        echo "cli_test pty: SKIP: socat is not installed" >&2
-        exit 77
-    fi
-    start_socat_ptys
+    require_command socat
+    start_socat_ptys pty
     echo_case ptycert --serial "$tmp/pa" --baud 921600 --rtscts "${SCERT[@]}" -- \
         --serial "$tmp/pb" --baud 921600 --rtscts --ca "$CA" --hostname tlspair-test-server
     grep_log ptycert "connected to $tmp/pb"
@@ -312,11 +273,10 @@ case_exits() {
     start_server wrongpsk-server --tcp :0 "${PSK[@]}" --once
     expect_client_exit 4 wrongpsk --tcp "localhost:$READY" --psk-identity cli-test --psk 00112233
     wait_server; expect_status 4 "wrong PSK: server"
-    if command -v socat > /dev/null; then
-        socat UNIX-LISTEN:"$tmp/hangup.sock" /dev/null 2> "$tmp/socat-hangup.log" &
-        pids+=("$!")
-        expect_client_exit 4 truncated --unix "$tmp/hangup.sock" "${PSK[@]}" --connect-retry 10
-    fi
+    require_command socat
+    socat UNIX-LISTEN:"$tmp/hangup.sock" /dev/null 2> "$tmp/socat-hangup.log" &
+    pids+=("$!")
+    expect_client_exit 4 truncated --unix "$tmp/hangup.sock" "${PSK[@]}" --connect-retry 10
 
     # 5: certificates.
     SCERT=(--cert "$PKI/server-untrusted.crt.pem" --key "$PKI/server-untrusted.key.pem") \
@@ -348,13 +308,11 @@ case_exits() {
     wait_server; expect_status 5 "client certificate required (TLS 1.3): the server"
 
     # 6: a silent peer (a pty nobody answers on) and the handshake deadline.
-    if command -v socat > /dev/null; then
-        start_socat_ptys
-        local t0=$SECONDS
-        expect_client_exit 6 silent --serial "$tmp/pa" "${PSK[@]}" --timeout 1
-        [ $((SECONDS - t0)) -le 10 ] || fail "silent: took $((SECONDS - t0)) s for a 1 s deadline"
-        grep_log silent "timed out\|deadline"
-    fi
+    start_socat_ptys silent
+    local t0=$SECONDS
+    expect_client_exit 6 silent --serial "$tmp/pa" "${PSK[@]}" --timeout 1
+    [ $((SECONDS - t0)) -le 10 ] || fail "silent: took $((SECONDS - t0)) s for a 1 s deadline"
+    grep_log silent "timed out\|deadline"
 }
 
 # --trace: a good TLS 1.3 handshake message by message, and a rejected certificate whose
