@@ -85,7 +85,7 @@ static void psk_mismatch(tlsp_version v, const uint8_t *id, size_t id_len,
 {
     tlsp_pair_opts o = { TLSP_PAIR_PSK, v, v, 0, 0, 0 };
     tlsp_pair *p = tlsp_pair_alloc(&o);
-    int ret;
+    tlsp_pair_failure f;
 
     REQUIRE(p != NULL);
     REQUIRE_EQ(tlsp_pair_configure(p), 0);
@@ -93,9 +93,9 @@ static void psk_mismatch(tlsp_version v, const uint8_t *id, size_t id_len,
     REQUIRE_EQ(tlsp_config_set_psk(&p->client_cfg, id, id_len, key, key_len), 0);
     REQUIRE_EQ(tlsp_pair_start(p), 0);
 
-    ret = tlsp_pair_handshake(p);
-    CHECK(is_failure(ret) && ret != TLSP_ERR_TIMEOUT);
-    tlsp_pair_settle_failure(p);
+    tlsp_pair_fail_handshake(p, &f);
+    CHECK(is_failure(f.ret) && f.ret != TLSP_ERR_TIMEOUT);
+    CHECK(tlsp_pair_alerted_once(p, &f));
     printf("  %s: client %d (mbedtls -0x%x, alert %d), server %d (mbedtls -0x%x, alert %d)\n",
            vname(v), tlsp_engine_error(&p->client), -tlsp_engine_mbedtls_error(&p->client),
            tlsp_engine_alert_received(&p->client), tlsp_engine_error(&p->server),
@@ -144,11 +144,13 @@ static tlsp_pair *cert_pair_versions(tlsp_version cmin, tlsp_version cmax,
 static void run_version_mismatch(tlsp_version client, tlsp_version server)
 {
     tlsp_pair *p = cert_pair_versions(client, client, server, server);
+    tlsp_pair_failure f;
 
     REQUIRE(p != NULL);
     REQUIRE_EQ(tlsp_pair_start(p), 0);
-    CHECK(is_failure(tlsp_pair_handshake(p)));
-    tlsp_pair_settle_failure(p);
+    tlsp_pair_fail_handshake(p, &f);
+    CHECK(is_failure(f.ret));
+    CHECK(tlsp_pair_alerted_once(p, &f));
     printf("  client %d (mbedtls -0x%x, alert %d), server %d (mbedtls -0x%x, alert %d)\n",
            tlsp_engine_error(&p->client), -tlsp_engine_mbedtls_error(&p->client),
            tlsp_engine_alert_received(&p->client), tlsp_engine_error(&p->server),
@@ -164,13 +166,15 @@ static void test_version_client12_server13(void) { run_version_mismatch(TLSP_TLS
 static void no_common_suite(tlsp_version v, const char *client_suite, const char *server_suite)
 {
     tlsp_pair *p = cert_pair_versions(v, v, v, v);
+    tlsp_pair_failure f;
 
     REQUIRE(p != NULL);
     REQUIRE_EQ(tlsp_config_set_ciphersuites(&p->client_cfg, client_suite), 0);
     REQUIRE_EQ(tlsp_config_set_ciphersuites(&p->server_cfg, server_suite), 0);
     REQUIRE_EQ(tlsp_pair_start(p), 0);
-    CHECK(is_failure(tlsp_pair_handshake(p)));
-    tlsp_pair_settle_failure(p);
+    tlsp_pair_fail_handshake(p, &f);
+    CHECK(is_failure(f.ret));
+    CHECK(tlsp_pair_alerted_once(p, &f));
     printf("  %s: client %d (mbedtls -0x%x, alert %d), server %d (mbedtls -0x%x, alert %d)\n",
            vname(v), tlsp_engine_error(&p->client), -tlsp_engine_mbedtls_error(&p->client),
            tlsp_engine_alert_received(&p->client), tlsp_engine_error(&p->server),

@@ -395,9 +395,15 @@ static int flush_pending(tlsp_engine *e)
 
 /* A handshake failure must reach the peer as an alert (RFC 5246 7.2, RFC 8446 6.2), or
  * the peer waits until its deadline. mbedTLS sends one for most failures, not all (a
- * missing TLS 1.2 client certificate is silent): add one only when it did not. Failures
- * that come from the peer or the medium, or that leave mbedTLS unreliable, get none. */
-static void alert_peer_if_silent(tlsp_engine *e, int code)
+ * missing TLS 1.2 client certificate is silent): add one only when it did not, so the
+ * peer never gets two. Failures that come from the peer or the medium, or that leave
+ * mbedTLS unreliable, get none.
+ *
+ * Whether mbedTLS alerted: the failed step sent something (step_bytes_out, from
+ * run_handshake_steps()); a step that fails writes nothing but its alert. The type of
+ * the last record mbedTLS wrote does not tell: under TLS 1.3 encryption every record,
+ * alerts included, has the type application_data. */
+static void alert_peer_if_silent(tlsp_engine *e, int code, uint64_t step_bytes_out)
 {
     unsigned char desc;
 
@@ -414,7 +420,7 @@ static void alert_peer_if_silent(tlsp_engine *e, int code)
     default:
         return;
     }
-    if (!tlsp_mbedtls_last_sent_was_alert(&e->ssl)) {
+    if (e->counters.bytes_out == step_bytes_out) {
         send_fatal_alert(e, desc);
     }
 }
@@ -433,7 +439,7 @@ static void handshake_completed(tlsp_engine *e)
  * whether the handshake resumes a session while mbedTLS still knows: it frees that state
  * in the handshake's last step. The decision is made early (Client/ServerHello) and never
  * changes afterwards, so the value seen before the last step is the final one. */
-static int run_handshake_steps(tlsp_engine *e)
+static int run_handshake_steps(tlsp_engine *e, uint64_t *step_bytes_out)
 {
     /* Not mbedtls_ssl_is_handshake_over(): it is already true while a TLS 1.3 server
      * still has its NewSessionTicket states to run (they are numbered after
@@ -448,7 +454,13 @@ static int run_handshake_steps(tlsp_engine *e)
             e->state &= ~TLSP_ENG_RESUMED;
         }
         TLSP_TRACE_BEFORE_STEP(e);
-        ret = mbedtls_ssl_handshake_step(&e->ssl);
+        /* A step starts by flushing what the one before left (WANT_WRITE). Doing that
+         * here first makes every byte sent after *step_bytes_out this step's own. */
+        ret = tlsp_mbedtls_flush(&e->ssl);
+        *step_bytes_out = e->counters.bytes_out;
+        if (ret == 0) {
+            ret = mbedtls_ssl_handshake_step(&e->ssl);
+        }
         TLSP_TRACE_AFTER_STEP(e);
         if (ret != 0) {
             return ret;
@@ -470,6 +482,7 @@ int tlsp_handshake(tlsp_engine *e)
 {
     int ret = check_engine(e);
     size_t refusals;
+    uint64_t step_bytes_out = 0;
 
     if (ret != 0) {
         return ret;
@@ -482,7 +495,7 @@ int tlsp_handshake(tlsp_engine *e)
         e->handshake_start_ms = tlsp_port_millis();
     }
     refusals = heap_refusals();
-    ret = run_handshake_steps(e);
+    ret = run_handshake_steps(e, &step_bytes_out);
     if (ret == 0) {
         handshake_completed(e);
         return 0;
@@ -501,7 +514,7 @@ int tlsp_handshake(tlsp_engine *e)
             return late;
         }
     } else if (ret != 0) {
-        alert_peer_if_silent(e, ret);
+        alert_peer_if_silent(e, ret, step_bytes_out);
     }
     return ret;
 }

@@ -184,6 +184,60 @@ void tlsp_pair_settle_failure(tlsp_pair *p)
     }
 }
 
+static uint64_t records_sent(const tlsp_engine *e)
+{
+    tlsp_info info;
+
+    return tlsp_engine_info(e, &info) == 0 ? info.counters.records_out : 0;
+}
+
+void tlsp_pair_fail_handshake(tlsp_pair *p, tlsp_pair_failure *f)
+{
+    uint64_t client_before = 0, server_before = 0;   /* records_out while still sound */
+    unsigned idle = 0;
+    unsigned rounds = 0;
+
+    f->ret = 0;
+    while (idle <= IDLE_ROUNDS && rounds < 10000) {
+        int progress = 0;
+        int ret = tlsp_memory_pair_step(&p->client, &p->server, &p->link, &progress);
+        if (f->ret == 0) {
+            f->ret = ret;
+        }
+        if (tlsp_engine_error(&p->client) == 0) {
+            client_before = records_sent(&p->client);
+        }
+        if (tlsp_engine_error(&p->server) == 0) {
+            server_before = records_sent(&p->server);
+        }
+        if (tlsp_engine_error(&p->client) != 0 && tlsp_engine_error(&p->server) != 0) {
+            break;
+        }
+        idle = progress ? 0 : idle + 1;
+        rounds++;
+    }
+    f->client_records = records_sent(&p->client) - client_before;
+    f->server_records = records_sent(&p->server) - server_before;
+}
+
+/* An end that found the fault itself owes exactly one alert; an end told by an alert
+ * owes none, but may answer one it could not decrypt (a TLS 1.3 server reading the
+ * client's cleartext alert under handshake keys: bad_record_mac). Never two. */
+int tlsp_pair_alerted_once(const tlsp_pair *p, const tlsp_pair_failure *f)
+{
+    int client_found = tlsp_engine_alert_received(&p->client) < 0;
+    int server_found = tlsp_engine_alert_received(&p->server) < 0;
+    int ok = f->client_records <= 1 && f->server_records <= 1 &&
+             (!client_found || f->client_records == 1) && (!server_found || f->server_records == 1);
+
+    if (!ok) {
+        fprintf(stderr, "  records sent after failing: client %llu (%s), server %llu (%s)\n",
+                (unsigned long long) f->client_records, client_found ? "found the fault" : "was told",
+                (unsigned long long) f->server_records, server_found ? "found the fault" : "was told");
+    }
+    return ok;
+}
+
 uint8_t tlsp_pair_data_byte(uint32_t seed, size_t i)
 {
     uint32_t x = seed * 2654435761u ^ (uint32_t) i * 2246822519u ^ (uint32_t) (i >> 13);

@@ -76,6 +76,25 @@ int tlsp_pair_settle(tlsp_pair *p, unsigned idle_rounds);
  * tests check each side's tlsp_engine_error(). */
 void tlsp_pair_settle_failure(tlsp_pair *p);
 
+/* What each end of a failed handshake sent once it failed: the records from the step in
+ * which it failed on. RFC 5246 7.2 and RFC 8446 6.2: the end that finds the fault sends
+ * one fatal alert and closes. */
+typedef struct tlsp_pair_failure {
+    int ret;                    /* the first failure a step returned (tlsp_pair_handshake()) */
+    uint64_t client_records;
+    uint64_t server_records;
+} tlsp_pair_failure;
+
+/* tlsp_pair_handshake() and tlsp_pair_settle_failure() in one, counting the records each
+ * end sends from its failing step on (a step is one tlsp_drive_step() of that end). */
+void tlsp_pair_fail_handshake(tlsp_pair *p, tlsp_pair_failure *f);
+
+/* 1 if no end sent more than one record once it failed, and each end that found the
+ * fault itself (tlsp_engine_alert_received() -1) sent one: its alert. An end told by
+ * an alert may send one too: mbedTLS answers an alert it cannot decrypt with
+ * bad_record_mac. Else 0, and the counts on stderr. */
+int tlsp_pair_alerted_once(const tlsp_pair *p, const tlsp_pair_failure *f);
+
 /* Send `bytes` of pseudo-random data each way at once, in writes of at most `chunk`, and
  * check that each side reads exactly what the other wrote. 0 on success, else a TLSP code
  * or -1 on a data mismatch (printed). */
