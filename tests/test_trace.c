@@ -654,6 +654,19 @@ static int fresh_cfg(tlsp_config *cfg, tlsp_role role, tlsp_version min, tlsp_ve
     return tlsp_config_set_versions(cfg, min, max);
 }
 
+/* Run p's handshake to its failure; check that it put one alert on the wire and that
+ * each end describes it with every piece of *_says. */
+static void fail_and_describe(tlsp_pair *p, const char *const *client_says, const char *const *server_says)
+{
+    tlsp_pair_failure f;
+
+    tlsp_pair_fail_handshake(p, &f);
+    CHECK(f.ret < 0);
+    CHECK(tlsp_pair_alerted_once(p, &f));
+    check_describes(&p->client, "client", client_says);
+    check_describes(&p->server, "server", server_says);
+}
+
 static void run_psk_case(tlsp_version v, const uint8_t *id, size_t id_len, const uint8_t *key, size_t key_len,
                          const char *const *client_says, const char *const *server_says)
 {
@@ -665,12 +678,9 @@ static void run_psk_case(tlsp_version v, const uint8_t *id, size_t id_len, const
     REQUIRE_EQ(fresh_cfg(&p->client_cfg, TLSP_CLIENT, v, v), 0);
     REQUIRE_EQ(tlsp_config_set_psk(&p->client_cfg, id, id_len, key, key_len), 0);
     REQUIRE_EQ(tlsp_pair_start(p), 0);
-    CHECK(tlsp_pair_handshake(p) < 0);
-    tlsp_pair_settle_failure(p);
+    fail_and_describe(p, client_says, server_says);
     CHECK_EQ(tlsp_engine_error(&p->client), TLSP_ERR_PSK);
     CHECK_EQ(tlsp_engine_error(&p->server), TLSP_ERR_PSK);
-    check_describes(&p->client, "client", client_says);
-    check_describes(&p->server, "server", server_says);
     tlsp_pair_free(p);
 }
 
@@ -726,10 +736,7 @@ static void test_version_client12_server13(void)
     tlsp_pair *p = versions_pair(TLSP_TLS1_2, TLSP_TLS1_3);
 
     REQUIRE(p != NULL);
-    CHECK(tlsp_pair_handshake(p) < 0);
-    tlsp_pair_settle_failure(p);
-    check_describes(&p->client, "client", client_says);
-    check_describes(&p->server, "server", server_says);
+    fail_and_describe(p, client_says, server_says);
     tlsp_pair_free(p);
 }
 
@@ -743,10 +750,7 @@ static void test_version_client13_server12(void)
     tlsp_pair *p = versions_pair(TLSP_TLS1_3, TLSP_TLS1_2);
 
     REQUIRE(p != NULL);
-    CHECK(tlsp_pair_handshake(p) < 0);
-    tlsp_pair_settle_failure(p);
-    check_describes(&p->client, "client", client_says);
-    check_describes(&p->server, "server", server_says);
+    fail_and_describe(p, client_says, server_says);
     tlsp_pair_free(p);
 }
 
@@ -764,10 +768,7 @@ static void test_no_common_suite(void)
     REQUIRE_EQ(tlsp_config_set_versions(&p->client_cfg, TLSP_TLS1_3, TLSP_TLS1_3), 0);
     REQUIRE_EQ(tlsp_config_set_versions(&p->server_cfg, TLSP_TLS1_3, TLSP_TLS1_3), 0);
     REQUIRE_EQ(tlsp_pair_start(p), 0);
-    CHECK(tlsp_pair_handshake(p) < 0);
-    tlsp_pair_settle_failure(p);
-    check_describes(&p->client, "client", client_says);
-    check_describes(&p->server, "server", server_says);
+    fail_and_describe(p, client_says, server_says);
     tlsp_pair_free(p);
 }
 
