@@ -466,6 +466,36 @@ static void eof_in_handshake(tlsp_version v, int partial_flight)
     tlsp_pair_free(p);
 }
 
+/* A close_notify before Finished abandons the handshake (found by fuzz_engine_server:
+ * tlsp_handshake() returned the clean-end TLSP_ERR_CLOSED without failing the engine).
+ * Both roles, as the first thing the peer sends: a failure, sticky, naming the alert. */
+static void close_notify_in_handshake(tlsp_version v, int server)
+{
+    static const uint8_t close_notify[] = { 0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00 };
+    tlsp_pair_opts o = { TLSP_PAIR_CERT, v, v, 0, 0, 0 };
+    tlsp_pair *p = tlsp_pair_new(&o);
+    tlsp_engine *e;
+    uint8_t sink[4096];
+
+    REQUIRE(p != NULL);
+    e = server ? &p->server : &p->client;
+    if (!server) {
+        CHECK_EQ(tlsp_handshake(e), TLSP_WANT_WRITE);
+        CHECK(tlsp_net_out_drain(e, sink, sizeof(sink)) > 0);   /* the ClientHello */
+    }
+    CHECK_EQ(tlsp_net_in_feed(e, close_notify, sizeof(close_notify)), (int) sizeof(close_notify));
+    CHECK_EQ(tlsp_handshake(e), TLSP_ERR_PEER_ALERT);
+    CHECK_EQ(tlsp_engine_alert_received(e), 0);
+    check_sticky(e, TLSP_ERR_PEER_ALERT);
+    CHECK(!(tlsp_status(e) & TLSP_STATUS_PEER_CLOSED));
+    tlsp_pair_free(p);
+}
+
+static void test_close_notify_in_handshake_client_tls12(void) { close_notify_in_handshake(TLSP_TLS1_2, 0); }
+static void test_close_notify_in_handshake_client_tls13(void) { close_notify_in_handshake(TLSP_TLS1_3, 0); }
+static void test_close_notify_in_handshake_server_tls12(void) { close_notify_in_handshake(TLSP_TLS1_2, 1); }
+static void test_close_notify_in_handshake_server_tls13(void) { close_notify_in_handshake(TLSP_TLS1_3, 1); }
+
 static void test_eof_in_handshake_tls12(void) { eof_in_handshake(TLSP_TLS1_2, 0); }
 static void test_eof_in_handshake_tls13(void) { eof_in_handshake(TLSP_TLS1_3, 0); }
 static void test_eof_mid_flight_tls12(void) { eof_in_handshake(TLSP_TLS1_2, 1); }
@@ -644,6 +674,10 @@ int main(void)
     RUN_TEST(test_clean_close_tls13);
     RUN_TEST(test_eof_mid_record_tls12);
     RUN_TEST(test_eof_mid_record_tls13);
+    RUN_TEST(test_close_notify_in_handshake_client_tls12);
+    RUN_TEST(test_close_notify_in_handshake_client_tls13);
+    RUN_TEST(test_close_notify_in_handshake_server_tls12);
+    RUN_TEST(test_close_notify_in_handshake_server_tls13);
     RUN_TEST(test_eof_in_handshake_tls12);
     RUN_TEST(test_eof_in_handshake_tls13);
     RUN_TEST(test_eof_mid_flight_tls12);

@@ -98,7 +98,14 @@ int tlsp_engine_map_error(tlsp_engine *e, int ret)
 
     switch (ret) {
     case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
-        return TLSP_ERR_CLOSED;
+        if (!in_handshake) {
+            return TLSP_ERR_CLOSED;
+        }
+        /* Before Finished a close_notify abandons the handshake: a failure like any other
+         * alert, and sticky, not a clean end of a connection that never began. */
+        e->alert_received = MBEDTLS_SSL_ALERT_MSG_CLOSE_NOTIFY;
+        TLSP_TRACE_ALERT_IN(e, MBEDTLS_SSL_ALERT_LEVEL_WARNING, MBEDTLS_SSL_ALERT_MSG_CLOSE_NOTIFY);
+        return TLSP_ERR_PEER_ALERT;
     case MBEDTLS_ERR_SSL_CONN_EOF:
         return TLSP_ERR_TRUNCATED;
 
