@@ -476,6 +476,7 @@ static void close_notify_in_handshake(tlsp_version v, int server)
     tlsp_pair *p = tlsp_pair_new(&o);
     tlsp_engine *e;
     uint8_t sink[4096];
+    char text[256];
 
     REQUIRE(p != NULL);
     e = server ? &p->server : &p->client;
@@ -486,6 +487,8 @@ static void close_notify_in_handshake(tlsp_version v, int server)
     CHECK_EQ(tlsp_net_in_feed(e, close_notify, sizeof(close_notify)), (int) sizeof(close_notify));
     CHECK_EQ(tlsp_handshake(e), TLSP_ERR_PEER_ALERT);
     CHECK_EQ(tlsp_engine_alert_received(e), 0);
+    CHECK(tlsp_engine_describe_error(e, text, sizeof(text)) > 0);
+    CHECK(strstr(text, "the peer aborted the connection with the alert close_notify (0)") != NULL);
     check_sticky(e, TLSP_ERR_PEER_ALERT);
     CHECK(!(tlsp_status(e) & TLSP_STATUS_PEER_CLOSED));
     tlsp_pair_free(p);
