@@ -112,6 +112,8 @@ static const uint8_t raw_ccs[] = { REC_CCS, 3, 3, 0, 1, 1 };
 static const uint8_t raw_warning[] = { REC_ALERT, 3, 3, 0, 2, ALERT_LEVEL_WARNING, ALERT_USER_CANCELED };
 static const uint8_t raw_unknown[] = { REC_UNKNOWN, 3, 3, 0, 4, 1, 2, 3, 4 };
 static const uint8_t raw_hs_byte[] = { REC_HANDSHAKE, 3, 3, 0, 1, 0 };
+/* An application record header announcing 65535 bytes: more than any record may hold. */
+static const uint8_t raw_oversized_header[] = { REC_APP_DATA, 3, 3, 0xff, 0xff };
 /* A handshake header announcing a 16 MiB message, then nothing but 1-byte fragments. */
 static const uint8_t raw_huge_server_hello[] = { REC_HANDSHAKE, 3, 3, 0, 4, HS_SERVER_HELLO, 0xff, 0xff, 0xff };
 static const uint8_t raw_huge_client_hello[] = { REC_HANDSHAKE, 3, 3, 0, 4, HS_CLIENT_HELLO, 0xff, 0xff, 0xff };
@@ -717,6 +719,38 @@ static void renegotiation(tlsp_role r, tlsp_version v)
     tlsp_pair_free(p);
 }
 
+/* A TLS 1.2 renegotiation request, refused with a no_renegotiation warning, then an
+ * oversized record. The warning the victim sent must not stand in for the fatal
+ * record_overflow it owes next: without it the peer learns nothing and waits for its
+ * deadline. Both alerts are a 2-byte body in one AES-GCM record of 31 bytes (5 header,
+ * 8 explicit nonce, 16 tag). */
+static void oversized_after_refused_renegotiation(tlsp_role r)
+{
+    static const piece hr = FORGED(REC_HANDSHAKE, hello_request);
+    static const piece ch = FORGED(REC_HANDSHAKE, client_hello);
+    static const piece oversized_header[] = { RAW(raw_oversized_header) };
+    tlsp_pair *p = connected_pair(TLSP_TLS1_2, 0, 0, 0);
+    attack a;
+
+    REQUIRE(p != NULL);
+    memset(&a, 0, sizeof(a));
+    a.victim = r == TLSP_CLIENT ? &p->client : &p->server;
+    a.peer = r == TLSP_CLIENT ? &p->server : &p->client;
+    a.call = call_read;
+    a.first = r == TLSP_CLIENT ? &hr : &ch;
+    a.pattern = oversized_header;
+    a.pattern_len = 1;
+    run_attack(&a, 8);
+    CHECK_EQ(a.result, TLSP_ERR_BAD_RECORD);
+    CHECK_EQ(a.records, 2);
+    CHECK_EQ(a.victim_out, 2u * 31u); /* the warning, then record_overflow */
+    check_bounds(&a, 16384u + 512u);
+    tlsp_pair_free(p);
+}
+
+static void test_oversized_after_renegotiation_client(void) { oversized_after_refused_renegotiation(TLSP_CLIENT); }
+static void test_oversized_after_renegotiation_server(void) { oversized_after_refused_renegotiation(TLSP_SERVER); }
+
 static void test_renegotiation_client_tls12(void) { renegotiation(TLSP_CLIENT, TLSP_TLS1_2); }
 static void test_renegotiation_server_tls12(void) { renegotiation(TLSP_SERVER, TLSP_TLS1_2); }
 static void test_renegotiation_client_tls13(void) { renegotiation(TLSP_CLIENT, TLSP_TLS1_3); }
@@ -777,6 +811,59 @@ static void unknown_after(tlsp_role r, tlsp_version v)
 
 static void test_unknown_type_after_client_tls12(void) { unknown_after(TLSP_CLIENT, TLSP_TLS1_2); }
 static void test_unknown_type_after_server_tls13(void) { unknown_after(TLSP_SERVER, TLSP_TLS1_3); }
+
+/* The victim has sent close_notify and reads on, waiting for the peer's; the peer sends a
+ * record the victim must refuse. The victim fails, and sends nothing more: its write
+ * side is closed (RFC 8446 6.1, RFC 5246 7.2.1), so the fatal alert it would otherwise
+ * owe is not sent. */
+static void refused_after_local_close(tlsp_version v, const piece *pc)
+{
+    tlsp_pair *p = connected_pair(v, 0, 0, 0);
+    attack a;
+    int ret;
+
+    REQUIRE(p != NULL);
+    memset(&a, 0, sizeof(a));
+    a.victim = &p->client;
+    a.call = call_read;
+    a.pattern = pc;
+    a.pattern_len = 1;
+    ret = tlsp_close(a.victim);
+    CHECK(ret == 0 || ret == TLSP_WANT_WRITE);
+    drain_victim(&a);
+    CHECK(a.victim_out > 0); /* the close_notify */
+    a.victim_out = 0;
+    run_attack(&a, 8);
+    CHECK_EQ(a.result, TLSP_ERR_BAD_RECORD);
+    CHECK_EQ(a.records, 1);
+    CHECK_EQ(a.victim_out, 0);
+    check_bounds(&a, 16384u + 512u);
+    tlsp_pair_free(p);
+}
+
+static void test_unknown_type_after_close_tls12(void)
+{
+    static const piece pc = RAW(raw_unknown);
+    refused_after_local_close(TLSP_TLS1_2, &pc);
+}
+
+static void test_unknown_type_after_close_tls13(void)
+{
+    static const piece pc = RAW(raw_unknown);
+    refused_after_local_close(TLSP_TLS1_3, &pc);
+}
+
+static void test_oversized_after_close_tls12(void)
+{
+    static const piece pc = RAW(raw_oversized_header);
+    refused_after_local_close(TLSP_TLS1_2, &pc);
+}
+
+static void test_oversized_after_close_tls13(void)
+{
+    static const piece pc = RAW(raw_oversized_header);
+    refused_after_local_close(TLSP_TLS1_3, &pc);
+}
 
 /* ---- The limit counts consecutive records only, and the read deadline ------------------ */
 
@@ -919,6 +1006,8 @@ int main(void)
     RUN_TEST(test_renegotiation_server_tls12);
     RUN_TEST(test_renegotiation_client_tls13);
     RUN_TEST(test_renegotiation_server_tls13);
+    RUN_TEST(test_oversized_after_renegotiation_client);
+    RUN_TEST(test_oversized_after_renegotiation_server);
     RUN_TEST(test_ccs_after_client_tls13);
     RUN_TEST(test_ccs_after_server_tls13);
     RUN_TEST(test_key_update_client_tls13);
@@ -928,6 +1017,10 @@ int main(void)
     RUN_TEST(test_tickets_server_tls13);
     RUN_TEST(test_unknown_type_after_client_tls12);
     RUN_TEST(test_unknown_type_after_server_tls13);
+    RUN_TEST(test_unknown_type_after_close_tls12);
+    RUN_TEST(test_unknown_type_after_close_tls13);
+    RUN_TEST(test_oversized_after_close_tls12);
+    RUN_TEST(test_oversized_after_close_tls13);
 
     RUN_TEST(test_junk_between_data_tls12);
     RUN_TEST(test_junk_between_data_tls13);

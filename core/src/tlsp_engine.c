@@ -292,20 +292,21 @@ static int has_output(const tlsp_engine *e)
     return tlsp_queue_used(&e->net_out) != 0 || tlsp_mbedtls_output_pending(&e->ssl) != 0;
 }
 
-/* The mbedTLS result of an I/O step, in tlspair's terms. WANT_READ with output still
- * queued becomes WANT_WRITE: the peer may be waiting for exactly those bytes. */
 /* A fatal alert of tlspair's own, unless output is still pending (mbedTLS would flush
- * that instead of queueing the alert). One call site for all of them: it is code that
- * every image carries. */
+ * that instead of queueing the alert) or the engine has sent close_notify: nothing may
+ * follow it on a closed write side (RFC 8446 6.1, RFC 5246 7.2.1). One call site for all
+ * of them: it is code that every image carries. */
 static void send_fatal_alert(tlsp_engine *e, unsigned char desc)
 {
-    if (tlsp_mbedtls_output_pending(&e->ssl) != 0) {
+    if ((e->state & TLSP_ENG_LOCAL_CLOSED) || tlsp_mbedtls_output_pending(&e->ssl) != 0) {
         return;
     }
     TLSP_TRACE_ALERT_HINT(e, desc);
     (void) mbedtls_ssl_send_alert_message(&e->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, desc);
 }
 
+/* The mbedTLS result of an I/O step, in tlspair's terms. WANT_READ with output still
+ * queued becomes WANT_WRITE: the peer may be waiting for exactly those bytes. */
 static int progress_or_fail(tlsp_engine *e, int ret)
 {
     int code;
@@ -333,9 +334,11 @@ static int progress_or_fail(tlsp_engine *e, int ret)
          *   tlsp_handshake() adds.
          * - UNEXPECTED_MESSAGE, INVALID_RECORD: a TLS 1.3 KeyUpdate or renegotiation
          *   attempt, an unknown record type; it owes unexpected_message (RFC 8446 6.2,
-         *   RFC 5246 7.2.2). A warning mbedTLS sent earlier (a refused renegotiation)
-         *   does not stand in for it, hence no last_sent_was_alert check there. */
-        if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA && !tlsp_mbedtls_last_sent_was_alert(&e->ssl)) {
+         *   RFC 5246 7.2.2).
+         * A warning mbedTLS sent earlier (a refused TLS 1.2 renegotiation) does not stand
+         * in for either: the last record sent being an alert says nothing about this
+         * failure. */
+        if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA) {
             send_fatal_alert(e, MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW);
         } else if (ret == MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE || ret == MBEDTLS_ERR_SSL_INVALID_RECORD) {
             send_fatal_alert(e, MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE);

@@ -36,11 +36,6 @@ int tlsp_mbedtls_flush(mbedtls_ssl_context *ssl)
     return mbedtls_ssl_flush_output(ssl);
 }
 
-int tlsp_mbedtls_last_sent_was_alert(const mbedtls_ssl_context *ssl)
-{
-    return ssl->MBEDTLS_PRIVATE(out_msgtype) == MBEDTLS_SSL_MSG_ALERT;
-}
-
 int tlsp_mbedtls_last_alert(const mbedtls_ssl_context *ssl)
 {
     const unsigned char *msg = ssl->MBEDTLS_PRIVATE(in_msg);

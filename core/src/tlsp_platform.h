@@ -28,10 +28,6 @@ size_t tlsp_mbedtls_output_pending(const mbedtls_ssl_context *ssl);
  * (MBEDTLS_ERR_SSL_WANT_WRITE when net_out filled up). */
 int tlsp_mbedtls_flush(mbedtls_ssl_context *ssl);
 
-/* 1 if the last record mbedTLS built for sending was an alert (it already told the peer
- * why it failed). */
-int tlsp_mbedtls_last_sent_was_alert(const mbedtls_ssl_context *ssl);
-
 /* The description byte of the alert record mbedTLS just reported as
  * MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE. */
 int tlsp_mbedtls_last_alert(const mbedtls_ssl_context *ssl);
