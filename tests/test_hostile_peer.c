@@ -117,6 +117,8 @@ static const uint8_t raw_oversized_header[] = { REC_APP_DATA, 3, 3, 0xff, 0xff }
 /* A handshake header announcing a 16 MiB message, then nothing but 1-byte fragments. */
 static const uint8_t raw_huge_server_hello[] = { REC_HANDSHAKE, 3, 3, 0, 4, HS_SERVER_HELLO, 0xff, 0xff, 0xff };
 static const uint8_t raw_huge_client_hello[] = { REC_HANDSHAKE, 3, 3, 0, 4, HS_CLIENT_HELLO, 0xff, 0xff, 0xff };
+static const piece unknown_record = RAW(raw_unknown);
+static const piece oversized_header = RAW(raw_oversized_header);
 
 /* ---- The attack loop ----------------------------------------------------------------- */
 
@@ -728,7 +730,6 @@ static void oversized_after_refused_renegotiation(tlsp_role r)
 {
     static const piece hr = FORGED(REC_HANDSHAKE, hello_request);
     static const piece ch = FORGED(REC_HANDSHAKE, client_hello);
-    static const piece oversized_header[] = { RAW(raw_oversized_header) };
     tlsp_pair *p = connected_pair(TLSP_TLS1_2, 0, 0, 0);
     attack a;
 
@@ -738,7 +739,7 @@ static void oversized_after_refused_renegotiation(tlsp_role r)
     a.peer = r == TLSP_CLIENT ? &p->server : &p->client;
     a.call = call_read;
     a.first = r == TLSP_CLIENT ? &hr : &ch;
-    a.pattern = oversized_header;
+    a.pattern = &oversized_header;
     a.pattern_len = 1;
     run_attack(&a, 8);
     CHECK_EQ(a.result, TLSP_ERR_BAD_RECORD);
@@ -805,8 +806,7 @@ static void test_tickets_server_tls13(void) { tickets(TLSP_SERVER, 0); }
 /* An unknown record type after the handshake fails at once. */
 static void unknown_after(tlsp_role r, tlsp_version v)
 {
-    static const piece pc[] = { RAW(raw_unknown) };
-    expect_post_handshake(r, v, pc, 1, call_read, TLSP_ERR_BAD_RECORD, 1, 1);
+    expect_post_handshake(r, v, &unknown_record, 1, call_read, TLSP_ERR_BAD_RECORD, 1, 1);
 }
 
 static void test_unknown_type_after_client_tls12(void) { unknown_after(TLSP_CLIENT, TLSP_TLS1_2); }
@@ -841,29 +841,10 @@ static void refused_after_local_close(tlsp_version v, const piece *pc)
     tlsp_pair_free(p);
 }
 
-static void test_unknown_type_after_close_tls12(void)
-{
-    static const piece pc = RAW(raw_unknown);
-    refused_after_local_close(TLSP_TLS1_2, &pc);
-}
-
-static void test_unknown_type_after_close_tls13(void)
-{
-    static const piece pc = RAW(raw_unknown);
-    refused_after_local_close(TLSP_TLS1_3, &pc);
-}
-
-static void test_oversized_after_close_tls12(void)
-{
-    static const piece pc = RAW(raw_oversized_header);
-    refused_after_local_close(TLSP_TLS1_2, &pc);
-}
-
-static void test_oversized_after_close_tls13(void)
-{
-    static const piece pc = RAW(raw_oversized_header);
-    refused_after_local_close(TLSP_TLS1_3, &pc);
-}
+static void test_unknown_type_after_close_tls12(void) { refused_after_local_close(TLSP_TLS1_2, &unknown_record); }
+static void test_unknown_type_after_close_tls13(void) { refused_after_local_close(TLSP_TLS1_3, &unknown_record); }
+static void test_oversized_after_close_tls12(void) { refused_after_local_close(TLSP_TLS1_2, &oversized_header); }
+static void test_oversized_after_close_tls13(void) { refused_after_local_close(TLSP_TLS1_3, &oversized_header); }
 
 /* ---- The limit counts consecutive records only, and the read deadline ------------------ */
 
