@@ -609,10 +609,9 @@ static void test_longer_than_net_in_tls13(void) { longer_than_net_in(TLSP_TLS1_3
 
 /* ---- After the handshake: an authenticated hostile peer ------------------------------- */
 
-/* The victim's peer writes `pattern` over and over (at most max_to_send records); the
- * victim's application calls `call` after each. */
-static attack post_handshake(tlsp_pair *p, tlsp_role victim_role, const piece *pattern,
-                             size_t pattern_len, app_call call, unsigned max_to_send)
+/* An attack by one end of a connected pair (it forges records with its keys) on the
+ * other, whose application calls `call` after each record; the caller sets the records. */
+static attack authenticated_attack(tlsp_pair *p, tlsp_role victim_role, app_call call)
 {
     attack a;
 
@@ -620,6 +619,16 @@ static attack post_handshake(tlsp_pair *p, tlsp_role victim_role, const piece *p
     a.victim = victim_role == TLSP_CLIENT ? &p->client : &p->server;
     a.peer = victim_role == TLSP_CLIENT ? &p->server : &p->client;
     a.call = call;
+    return a;
+}
+
+/* The victim's peer writes `pattern` over and over (at most max_to_send records); the
+ * victim's application calls `call` after each. */
+static attack post_handshake(tlsp_pair *p, tlsp_role victim_role, const piece *pattern,
+                             size_t pattern_len, app_call call, unsigned max_to_send)
+{
+    attack a = authenticated_attack(p, victim_role, call);
+
     a.pattern = pattern;
     a.pattern_len = pattern_len;
     run_attack(&a, max_to_send);
@@ -734,10 +743,7 @@ static void oversized_after_refused_renegotiation(tlsp_role r)
     attack a;
 
     REQUIRE(p != NULL);
-    memset(&a, 0, sizeof(a));
-    a.victim = r == TLSP_CLIENT ? &p->client : &p->server;
-    a.peer = r == TLSP_CLIENT ? &p->server : &p->client;
-    a.call = call_read;
+    a = authenticated_attack(p, r, call_read);
     a.first = r == TLSP_CLIENT ? &hr : &ch;
     a.pattern = &oversized_header;
     a.pattern_len = 1;
@@ -899,10 +905,7 @@ static void read_deadline_under_junk(tlsp_role r, tlsp_version v)
     attack a;
 
     REQUIRE(p != NULL);
-    memset(&a, 0, sizeof(a));
-    a.victim = r == TLSP_CLIENT ? &p->client : &p->server;
-    a.peer = r == TLSP_CLIENT ? &p->server : &p->client;
-    a.call = call_read;
+    a = authenticated_attack(p, r, call_read);
     a.pattern = pc;
     a.pattern_len = 1;
     a.ms_per_record = 1000;
